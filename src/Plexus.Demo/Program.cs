@@ -1,1 +1,82 @@
-Console.WriteLine("hi");
+// The `demo` command: a stand-in for a long evaluation that needs nothing but the .NET runtime.
+// It walks three stages (Setup, Processing, Analysis) and follows Click's conventions:
+// --help exits 0, a usage error exits 2 with the message on stderr, a failure exits 1.
+using System.Globalization;
+
+const string Usage = """
+    Usage: demo [OPTIONS]
+
+      Simulates a long operation in three stages: Setup, Processing, Analysis.
+
+    Options:
+      --items INTEGER  Number of items to process (default: 2000).
+      --fail           Fail part-way through Processing (exit code 1).
+      --help           Show this message and exit.
+    """;
+
+var items = 2000;
+var fail = false;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--help":
+            Console.WriteLine(Usage);
+            return 0;
+        case "--fail":
+            fail = true;
+            break;
+        case "--items" when i + 1 < args.Length:
+            if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out items) || items < 1)
+            {
+                return UsageError($"Invalid value for '--items': '{args[i]}' is not a positive integer.");
+            }
+            break;
+        case "--items":
+            return UsageError("Option '--items' requires an argument.");
+        default:
+            return UsageError(args[i].StartsWith('-') ? $"No such option: {args[i]}" : $"Got unexpected extra argument ({args[i]})");
+    }
+}
+
+Console.WriteLine("Stage Setup: preparing the run");
+Thread.Sleep(200);
+Console.WriteLine("Stage Setup: done");
+
+Console.WriteLine($"Stage Processing: {items} items");
+var step = Math.Max(1, items / 20);
+var failAt = items / 2;
+for (var done = 1; done <= items; done++)
+{
+    // About 1 ms per item: long enough to watch, short enough for tests.
+    if (done % 10 == 0)
+    {
+        Thread.Sleep(10);
+    }
+
+    if (fail && done == failAt)
+    {
+        Console.Out.Flush();
+        Console.Error.WriteLine($"Error: processing failed at item {done} of {items} (requested with --fail).");
+        return 1;
+    }
+
+    if (done % step == 0 || done == items)
+    {
+        Console.WriteLine($"Stage Processing: {done}/{items} items ({done * 100 / items}%)");
+    }
+}
+
+Console.WriteLine("Stage Analysis: summarising results");
+Thread.Sleep(200);
+Console.WriteLine($"Done: processed {items} items.");
+return 0;
+
+static int UsageError(string message)
+{
+    Console.Error.WriteLine("Usage: demo [OPTIONS]");
+    Console.Error.WriteLine("Try 'demo --help' for help.");
+    Console.Error.WriteLine();
+    Console.Error.WriteLine($"Error: {message}");
+    return 2;
+}

@@ -1,1 +1,48 @@
-Console.WriteLine("hi");
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Plexus.Commands;
+using Plexus.Silo.Hosting;
+
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(SiloCommandLine.Usage);
+    return 0;
+}
+
+if (SiloCommandLine.FindUnknownFlag(args) is { } unknown)
+{
+    Console.Error.WriteLine(unknown);
+    return 2;
+}
+
+// Settings files ship beside the binary, so the silo finds them from any working directory.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddCommandLine(args, SiloCommandLine.SwitchMappings.ToDictionary());
+var siloOptions = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+if (!string.Equals(siloOptions.Profile, SiloOptions.LocalProfile, StringComparison.OrdinalIgnoreCase))
+{
+    Console.Error.WriteLine($"plexus-silo: unknown profile '{siloOptions.Profile}'. Available: {SiloOptions.LocalProfile}.");
+    return 2;
+}
+
+builder.UseOrleans(silo => silo.UseLocalProfile(builder.Configuration, siloOptions));
+using var host = builder.Build();
+try
+{
+    await host.StartAsync();
+}
+catch (Exception ex) when (ex is OptionsValidationException or Orleans.Runtime.OrleansConfigurationException
+                              or System.Net.Sockets.SocketException or IOException)
+{
+    Console.Error.WriteLine($"plexus-silo: cannot start: {ex.Message}");
+    return 1;
+}
+
+var execution = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+Console.WriteLine(
+    $"Plexus silo ready (profile {siloOptions.Profile}): gateway 127.0.0.1:{siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}, " +
+    $"data {siloOptions.DataDirFullPath}, concurrency {execution.Concurrency}, commands: {string.Join(", ", execution.Commands.Keys.Order())}");
+await host.WaitForShutdownAsync();
+return 0;

@@ -1,0 +1,59 @@
+using Orleans.Runtime;
+using Plexus.Actions;
+
+namespace Plexus.Client;
+
+/// <summary>What a program (the CLI, a dashboard backend) does with actions: dispatch, read, wait.</summary>
+public sealed class ActionClient(IClusterClient cluster)
+{
+    // Each wait call returns at least this often, so a lost silo is noticed and the caller can re-issue it.
+    private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(15);
+
+    /// <summary>The submitter name used when none is given: the user and the machine.</summary>
+    public static string DefaultSubmitter => $"{Environment.UserName}@{Environment.MachineName}";
+
+    /// <summary>
+    /// Dispatches <paramref name="request"/> as a new action and returns it queued. Throws
+    /// <see cref="CommandRejectedException"/> when the cluster refuses the command (nothing is stored).
+    /// </summary>
+    public Task<ActionSnapshot> DispatchAsync(ActionRequest request) =>
+        Call(() => cluster.GetGrain<IActionGrain>(Guid.CreateVersion7()).SubmitAsync(request));
+
+    /// <summary>Gets the action <paramref name="id"/>, or <see langword="null"/> when there is none.</summary>
+    public Task<ActionSnapshot?> GetAsync(Guid id) => Call(() => cluster.GetGrain<IActionGrain>(id).GetAsync());
+
+    /// <summary>Waits until the action <paramref name="id"/> is final and returns it; <see langword="null"/> when there is none.</summary>
+    public async Task<ActionSnapshot?> WaitForFinalAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        var grain = cluster.GetGrain<IActionGrain>(id);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var action = await Call(() => grain.WaitForFinalAsync(LongPoll).WaitAsync(cancellationToken)).ConfigureAwait(false);
+            if (action is null || action.Status.IsFinal())
+            {
+                return action;
+            }
+        }
+    }
+
+    /// <summary>Parses an action id typed by a user, or throws <see cref="PlexusException"/> saying what is expected.</summary>
+    public static Guid ParseId(string text) =>
+        Guid.TryParse(text?.Trim(), out var id)
+            ? id
+            : throw new PlexusException($"'{text}' is not an action id: expected a GUID such as 0193c3a2-5d1e-7c4b-9a57-2f8e4b1c0d9a.");
+
+    // Turns the ways a call can fail for lack of a cluster into one error a caller can act on.
+    private static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+                                      or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException)
+        {
+            throw new ClusterUnavailableException($"Lost the Plexus cluster: {ex.Message}", ex);
+        }
+    }
+}

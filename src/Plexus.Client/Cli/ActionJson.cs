@@ -1,0 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Plexus.Actions;
+
+namespace Plexus.Client.Cli;
+
+/// <summary>The JSON form of an action document, as <c>status --json</c> prints it.</summary>
+public static class ActionJson
+{
+    /// <summary>The serializer settings: camelCase names, enums as words, indented.</summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>Returns <paramref name="action"/> as JSON.</summary>
+    public static string Serialize(ActionSnapshot action) => JsonSerializer.Serialize(action, Options);
+}

@@ -1,0 +1,60 @@
+using System.Globalization;
+using System.Text;
+using Plexus.Actions;
+
+namespace Plexus.Client.Cli;
+
+/// <summary>The human summary <c>status</c> prints.</summary>
+public static class ActionSummary
+{
+    /// <summary>Returns a few lines that say where <paramref name="action"/> stands.</summary>
+    public static string Format(ActionSnapshot action)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"Action {action.Id}: {action.Status}");
+        Line(text, "command", action.Command);
+        Line(text, "submitter", action.Submitter);
+        Line(text, "attempt", action.Worker is { } worker ? $"{action.Attempt} on {worker.Host} ({worker.Silo})" : $"{action.Attempt}");
+        Line(text, "queued", Time(action.QueuedAt));
+        if (action.StartedAt is { } started)
+        {
+            Line(text, "started", $"{Time(started)} (waited {Seconds(started - action.QueuedAt)})");
+        }
+
+        if (action.FinishedAt is { } finished)
+        {
+            Line(text, "finished", $"{Time(finished)}" + (action.Result is { } r ? $" (ran {Seconds(r.Duration)})" : ""));
+        }
+
+        if (action.Timeout is { } timeout)
+        {
+            Line(text, "timeout", Seconds(timeout));
+        }
+
+        if (action.Result is { } result)
+        {
+            Line(text, "result", result.ExitCode is { } code ? $"{result.Status}, exit code {code}" : result.Status);
+            if (result.Error is { } error)
+            {
+                Line(text, "error", error);
+            }
+
+            Line(text, "output", $"{Size(result.Stdout, result.StdoutDroppedBytes)} of stdout, {Size(result.Stderr, result.StderrDroppedBytes)} of stderr (all of it: status {action.Id} --json)");
+        }
+
+        return text.ToString();
+    }
+
+    private static void Line(StringBuilder text, string label, string value) =>
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {label + ":",-10} {value}");
+
+    private static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss.fff zzz", CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+
+    private static string Size(string kept, long dropped)
+    {
+        var lines = kept.Length == 0 ? 0 : kept.Count(c => c == '\n') + (kept.EndsWith('\n') ? 0 : 1);
+        return dropped > 0 ? $"{lines} lines ({dropped} bytes dropped)" : $"{lines} lines";
+    }
+}

@@ -1,0 +1,45 @@
+namespace Plexus.Actions;
+
+/// <summary>
+/// Everything known about one action: the persisted state of its grain and the document
+/// <c>plexus-client status --json</c> prints. Immutable: every change is a new snapshot made by one transition.
+/// </summary>
+[GenerateSerializer, Alias("plexus.ActionSnapshot")]
+public sealed record ActionSnapshot
+{
+    /// <summary>Gets the action id (the grain key).</summary>
+    [Id(0)] public required Guid Id { get; init; }
+
+    /// <summary>Gets the lifecycle state.</summary>
+    [Id(1)] public required ActionStatus Status { get; init; }
+
+    /// <summary>Gets the command string as dispatched.</summary>
+    [Id(2)] public required string Command { get; init; }
+
+    /// <summary>Gets who dispatched the action.</summary>
+    [Id(3)] public required string Submitter { get; init; }
+
+    /// <summary>Gets the run-time limit of one attempt, if any.</summary>
+    [Id(4)] public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Gets the current (or last) attempt number, starting at 1.</summary>
+    [Id(5)] public int Attempt { get; init; }
+
+    /// <summary>Gets when the action was accepted.</summary>
+    [Id(6)] public DateTimeOffset QueuedAt { get; init; }
+
+    /// <summary>Gets when a worker started the current attempt.</summary>
+    [Id(7)] public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Gets when the action reached its final state.</summary>
+    [Id(8)] public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Gets the worker that holds (or held) the current attempt.</summary>
+    [Id(9)] public WorkerInfo? Worker { get; init; }
+
+    /// <summary>Gets the result of the last attempt, once it ended.</summary>
+    [Id(10)] public CommandResult? Result { get; init; }
+
+    /// <summary>Gets the number of the last state change; it grows by one per transition.</summary>
+    [Id(11)] public long Version { get; init; }
+}

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Options;
+
+namespace Plexus.Commands;
+
+/// <summary>A process to start: the program, its full argument list and its surroundings.</summary>
+public sealed record ProcessSpec(
+    string Executable,
+    IReadOnlyList<string> Arguments,
+    string? WorkingDirectory,
+    IReadOnlyDictionary<string, string> Environment);
+
+/// <summary>Turns a dispatched command string into the process the catalog says it runs.</summary>
+public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
+{
+    /// <summary>Gets the names that can be dispatched, sorted.</summary>
+    public IReadOnlyList<string> Names => [.. options.CurrentValue.Commands.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Checks <paramref name="command"/> against every rule and the catalog; throws
+    /// <see cref="CommandRejectedException"/> naming the broken rule.
+    /// </summary>
+    public void Validate(string command) => Resolve(command);
+
+    /// <summary>Returns the process for <paramref name="command"/>, or throws <see cref="CommandRejectedException"/>.</summary>
+    public ProcessSpec Resolve(string command)
+    {
+        var words = CommandText.Split(command);
+        var commands = options.CurrentValue.Commands;
+        if (!commands.TryGetValue(words[0], out var definition))
+        {
+            var allowed = commands.Count == 0 ? "none are configured" : "allowed: " + string.Join(", ", Names);
+            throw new CommandRejectedException(CommandRules.UnknownCommand,
+                $"Unknown command '{words[0]}' ({allowed}). Operators add commands under Plexus:Commands.");
+        }
+
+        return new ProcessSpec(
+            ResolveExecutable(definition.Executable),
+            [.. definition.Arguments, .. words.Skip(1)],
+            definition.WorkingDirectory,
+            definition.Environment);
+    }
+
+    // A bare name shipped beside the silo (like plexus-demo) wins over PATH, so the default catalog works
+    // wherever the silo is unpacked; any other bare name is left to the PATH search of process start.
+    private static string ResolveExecutable(string executable)
+    {
+        if (executable.Contains('/', StringComparison.Ordinal))
+        {
+            return executable;
+        }
+
+        var beside = Path.Combine(AppContext.BaseDirectory, executable);
+        return File.Exists(beside) ? beside : executable;
+    }
+}

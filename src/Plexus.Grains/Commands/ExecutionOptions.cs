@@ -1,0 +1,48 @@
+namespace Plexus.Commands;
+
+/// <summary>How a silo runs commands; bound from the <c>Plexus</c> configuration section.</summary>
+public sealed class ExecutionOptions
+{
+    /// <summary>The configuration section these options are read from.</summary>
+    public const string SectionName = "Plexus";
+
+    /// <summary>The default of <see cref="MaxOutputBytes"/>: 1 MiB.</summary>
+    public const int DefaultMaxOutputBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets how many commands this silo runs at once (<c>--concurrency</c>).
+    /// Default is the number of processor cores.
+    /// </summary>
+    public int Concurrency { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Gets or sets how many bytes of each output stream (stdout, stderr) are stored with the result;
+    /// beyond it the head and the tail are kept and the dropped byte count is recorded. Default is 1 MiB.
+    /// </summary>
+    public int MaxOutputBytes { get; set; } = DefaultMaxOutputBytes;
+
+    /// <summary>
+    /// Gets the command catalog: the name a dispatched string starts with, mapped to the program it runs
+    /// (<c>Plexus:Commands:&lt;name&gt;:Executable</c>, …). Only names in the catalog can be dispatched.
+    /// </summary>
+    public Dictionary<string, CommandDefinition> Commands { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One entry of the command catalog.</summary>
+public sealed class CommandDefinition
+{
+    /// <summary>
+    /// Gets or sets the program to run: a path, or a bare name looked up first next to the silo's own
+    /// binaries and then on <c>PATH</c>. Required.
+    /// </summary>
+    public string Executable { get; set; } = "";
+
+    /// <summary>Gets the fixed leading arguments, placed before the dispatched ones. Default is none.</summary>
+    public List<string> Arguments { get; } = [];
+
+    /// <summary>Gets or sets the working directory of the process. Default is the silo's working directory.</summary>
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>Gets the environment variables set for the process, on top of the silo's own. Default is none.</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+
+namespace Plexus.Commands;
+
+/// <summary>Fails silo start-up with a clear message when the execution settings cannot work.</summary>
+public sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, ExecutionOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Concurrency < 1)
+        {
+            failures.Add($"Plexus:Concurrency (--concurrency) must be at least 1; it is {options.Concurrency}.");
+        }
+
+        if (options.MaxOutputBytes < 1024)
+        {
+            failures.Add($"Plexus:MaxOutputBytes must be at least 1024; it is {options.MaxOutputBytes}.");
+        }
+
+        foreach (var (commandName, definition) in options.Commands)
+        {
+            if (string.IsNullOrWhiteSpace(definition.Executable))
+            {
+                failures.Add($"Plexus:Commands:{commandName}:Executable is missing: say which program the '{commandName}' command runs.");
+            }
+
+            if (commandName.Length == 0 || commandName.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '\'' or '"' or '\\'))
+            {
+                failures.Add($"Plexus:Commands:'{commandName}' is not a usable command name: use one word without quotes or backslashes.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,52 @@
+using Plexus.Actions;
+
+namespace Plexus.Execution;
+
+/// <summary>Maps what happened to a process onto the result users see.</summary>
+public static class CommandResults
+{
+    /// <summary>
+    /// Builds the result of an attempt: exit 0 (help output included) is a success; a non-zero exit is an
+    /// error carrying the exit code; a program that could not start is an error saying why.
+    /// </summary>
+    public static CommandResult From(
+        string command, int attempt, WorkerInfo worker, DateTimeOffset startedAt, DateTimeOffset finishedAt, ProcessOutcome outcome)
+    {
+        var error = outcome switch
+        {
+            { StartError: { } startError } => startError,
+            { ExitCode: 0 } => null,
+            { ExitCode: 2 } => "The command exited with code 2 (a usage error); see stderr.",
+            { ExitCode: { } code } => $"The command exited with code {code}.",
+            _ => "The command ended without an exit code.",
+        };
+        return new CommandResult
+        {
+            Status = error is null ? ResultStatus.Success : ResultStatus.Error,
+            Command = command,
+            Stdout = outcome.Stdout.ToString(),
+            Stderr = outcome.Stderr.ToString(),
+            StdoutDroppedBytes = outcome.Stdout.DroppedBytes,
+            StderrDroppedBytes = outcome.Stderr.DroppedBytes,
+            Error = error,
+            ExitCode = outcome.ExitCode,
+            Attempt = attempt,
+            Worker = worker,
+            StartedAt = startedAt,
+            FinishedAt = finishedAt,
+        };
+    }
+
+    /// <summary>Builds the error result of an attempt that never reached a process.</summary>
+    public static CommandResult Refused(
+        string command, int attempt, WorkerInfo worker, DateTimeOffset at, string error) => new()
+    {
+        Status = ResultStatus.Error,
+        Command = command,
+        Error = error,
+        Attempt = attempt,
+        Worker = worker,
+        StartedAt = at,
+        FinishedAt = at,
+    };
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Plexus.Commands;
+using Plexus.Execution;
+
+namespace Plexus.Hosting;
+
+/// <summary>Adds the Plexus action and worker services to a silo.</summary>
+public static class PlexusSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds actions, the command catalog and this silo's worker pool, with <see cref="ExecutionOptions"/> bound
+    /// from <paramref name="configuration"/>'s <c>Plexus</c> section. The silo still needs a grain storage named
+    /// <see cref="Actions.ActionGrain.StorageName"/> and a stream provider named <see cref="CommandStreams.ProviderName"/>.
+    /// </summary>
+    public static ISiloBuilder AddPlexusActions(this ISiloBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var services = builder.Services;
+        services.AddOptions<ExecutionOptions>().Bind(configuration.GetSection(ExecutionOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExecutionOptions>, ExecutionOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<CommandCatalog>();
+        services.AddSingleton<CommandRunner>();
+        services.AddSingleton<WorkerPool>();
+        services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
+        return builder;
+    }
+}

@@ -1,0 +1,64 @@
+namespace Plexus.Silo.Hosting;
+
+/// <summary>The silo's flags: each one is a short name for a configuration key.</summary>
+public static class SiloCommandLine
+{
+    /// <summary>Maps each flag to the configuration key it sets.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["--data-dir"] = "Plexus:DataDir",
+        ["--silo-port"] = "Plexus:SiloPort",
+        ["--gateway-port"] = "Plexus:GatewayPort",
+        ["--concurrency"] = "Plexus:Concurrency",
+        ["--profile"] = "Plexus:Profile",
+        ["--loglevel"] = "Logging:LogLevel:Default",
+    };
+
+    /// <summary>The text <c>--help</c> prints.</summary>
+    public const string Usage = """
+        Usage: plexus-silo [options]
+
+        Runs a Plexus silo: it keeps actions and runs their commands.
+
+        Options (each one sets the configuration key beside it; environment variables use __, e.g. Plexus__GatewayPort):
+          --data-dir <path>       Plexus:DataDir       folder for durable state (default: ./plexus-data)
+          --silo-port <port>      Plexus:SiloPort      silo-to-silo port (default: 11111)
+          --gateway-port <port>   Plexus:GatewayPort   port clients connect to (default: 30000)
+          --concurrency <n>       Plexus:Concurrency   commands run at once (default: number of cores)
+          --profile <name>        Plexus:Profile       deployment profile (default: Local)
+          --loglevel <level>      Logging:LogLevel:Default   Trace, Debug, Information, Warning, Error
+          --<Section>:<Key> <v>   any other configuration key, e.g. --Plexus:Commands:hello:Executable echo
+          --help                  show this text
+        """;
+
+    /// <summary>Returns an error message for the first flag that is neither known nor a configuration key, else null.</summary>
+    public static string? FindUnknownFlag(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith('-'))
+            {
+                continue;
+            }
+
+            var flag = arg.Split('=', 2)[0];
+            if (!SwitchMappings.ContainsKey(flag) && !flag.Contains(':', StringComparison.Ordinal))
+            {
+                return $"plexus-silo: unknown option '{flag}'. Known: {string.Join(", ", SwitchMappings.Keys)}, or a configuration key like --Plexus:Concurrency. See --help.";
+            }
+
+            if (!arg.Contains('=', StringComparison.Ordinal))
+            {
+                if (i + 1 == args.Count)
+                {
+                    return $"plexus-silo: option '{flag}' needs a value. See --help.";
+                }
+
+                i++;
+            }
+        }
+
+        return null;
+    }
+}
