@@ -47,6 +47,7 @@ public sealed record CommandResult
     public TimeSpan Duration => FinishedAt - StartedAt;
 
     /// <summary>Gets whether the attempt succeeded.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsSuccess => Status == ResultStatus.Success;
 }
 
