@@ -74,12 +74,16 @@ public sealed partial class WorkerPool(
         var worker = Worker;
         if (await action.TryStartAsync(envelope.Attempt, worker).ConfigureAwait(false) is not { } started)
         {
+            WorkerMetrics.EnvelopesDropped.Add(1);
             LogDuplicateDropped(envelope.ActionId, envelope.Attempt);
             return;
         }
 
+        WorkerMetrics.AttemptsStarted.Add(1);
+
         var result = await RunAsync(started, worker, stoppingToken).ConfigureAwait(false);
         await _report.ExecuteAsync(async _ => await action.CompleteAsync(result).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
+        WorkerMetrics.AttemptsFinished.Add(1, new KeyValuePair<string, object?>("status", result.Status));
         LogAttemptFinished(envelope.ActionId, envelope.Attempt, result.Status, result.ExitCode, result.Duration.TotalMilliseconds);
     }
 

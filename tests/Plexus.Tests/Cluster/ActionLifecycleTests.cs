@@ -1,0 +1,170 @@
+using System.Diagnostics.Metrics;
+using Orleans.Streams;
+using Plexus.Actions;
+using Plexus.Execution;
+
+namespace Plexus.Tests.Cluster;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ActionLifecycleTests(ClusterFixture fixture)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Dispatch_EchoCommand_SucceedsWithStdout()
+    {
+        var queued = await fixture.Actions.DispatchAsync(new ActionRequest("echo hello 'big world'", "tests"));
+        Assert.Equal(ActionStatus.Queued, queued.Status);
+        Assert.Equal(1, queued.Attempt);
+
+        var final = await WaitAsync(queued.Id);
+
+        Assert.Equal(ActionStatus.Succeeded, final.Status);
+        var result = Assert.IsType<CommandResult>(final.Result);
+        Assert.Equal(ResultStatus.Success, result.Status);
+        Assert.Equal("hello big world\n", result.Stdout);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Null(result.Error);
+        Assert.Equal("echo hello 'big world'", result.Command);
+        Assert.Equal(1, result.Attempt);
+        Assert.NotNull(result.Worker);
+        Assert.Equal("tests", final.Submitter);
+        Assert.True(final.QueuedAt <= final.StartedAt && final.StartedAt <= result.StartedAt && result.FinishedAt <= final.FinishedAt,
+            $"timestamps out of order: queued {final.QueuedAt:O}, started {final.StartedAt:O}, ran {result.StartedAt:O}..{result.FinishedAt:O}, finished {final.FinishedAt:O}");
+    }
+
+    [Fact]
+    public async Task Dispatch_FailingCommand_FailsWithExitCodeAndStderr()
+    {
+        var queued = await fixture.Actions.DispatchAsync(new ActionRequest("sh 'echo partial; echo broken >&2; exit 3'", "tests"));
+
+        var final = await WaitAsync(queued.Id);
+
+        Assert.Equal(ActionStatus.Failed, final.Status);
+        var result = Assert.IsType<CommandResult>(final.Result);
+        Assert.Equal(ResultStatus.Error, result.Status);
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("partial\n", result.Stdout);
+        Assert.Equal("broken\n", result.Stderr);
+        Assert.Contains("code 3", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispatch_ProgramThatCannotStart_FailsWithReason()
+    {
+        var queued = await fixture.Actions.DispatchAsync(new ActionRequest("missing --flag", "tests"));
+
+        var final = await WaitAsync(queued.Id);
+
+        Assert.Equal(ActionStatus.Failed, final.Status);
+        var result = Assert.IsType<CommandResult>(final.Result);
+        Assert.Equal(ResultStatus.Error, result.Status);
+        Assert.Null(result.ExitCode);
+        Assert.Contains("/nonexistent/program", result.Error, StringComparison.Ordinal);
+        Assert.Contains("not found", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispatch_UnknownCommand_RejectedAndNothingStored()
+    {
+        var grain = fixture.Cluster.Client.GetGrain<IActionGrain>(Guid.NewGuid());
+
+        var error = await Assert.ThrowsAsync<CommandRejectedException>(() => grain.SubmitAsync(new ActionRequest("rm -rf /", "tests")));
+
+        Assert.Equal(CommandRules.UnknownCommand, error.Rule);
+        Assert.Contains("echo, missing, sh", error.Message, StringComparison.Ordinal);
+        Assert.Null(await grain.GetAsync());
+    }
+
+    [Fact]
+    public async Task Envelope_DeliveredTwice_RunsOnce()
+    {
+        var marker = Path.Combine(fixture.WorkDir, $"runs-{Guid.NewGuid():N}");
+        var dropped = new DroppedEnvelopes();
+        var queued = await fixture.Actions.DispatchAsync(new ActionRequest($"sh 'echo run >> {marker}; sleep 0.3'", "tests"));
+
+        // Two more deliveries of the very same envelope: one while the first may still be queued or running, one after.
+        var stream = fixture.Cluster.Client.GetStreamProvider(CommandStreams.ProviderName)
+            .GetStream<CommandEnvelope>(CommandStreams.For(queued.Id));
+        await stream.OnNextAsync(new CommandEnvelope(queued.Id, 1));
+        var final = await WaitAsync(queued.Id);
+        await stream.OnNextAsync(new CommandEnvelope(queued.Id, 1));
+        await dropped.WaitForAsync(2, Deadline);
+
+        Assert.Equal(ActionStatus.Succeeded, final.Status);
+        Assert.Equal(["run"], await File.ReadAllLinesAsync(marker));
+        var again = await fixture.Actions.GetAsync(queued.Id);
+        Assert.Equal(final.Version, again!.Version);
+    }
+
+    [Fact]
+    public async Task WorkerPool_Concurrency2_NeverRunsMoreThanTwoAtOnce()
+    {
+        var queued = await Task.WhenAll(Enumerable.Range(0, 6)
+            .Select(_ => fixture.Actions.DispatchAsync(new ActionRequest("sh 'sleep 0.4'", "tests"))));
+
+        var finals = await Task.WhenAll(queued.Select(a => WaitAsync(a.Id)));
+
+        Assert.All(finals, a => Assert.Equal(ActionStatus.Succeeded, a.Status));
+
+        // The result intervals enclose each process's whole life, so their overlap bounds the processes' overlap.
+        var edges = finals
+            .SelectMany(a => new[] { (At: a.Result!.StartedAt, Delta: 1), (At: a.Result.FinishedAt, Delta: -1) })
+            .OrderBy(e => e.At).ThenBy(e => e.Delta);
+        var running = 0;
+        var most = 0;
+        foreach (var edge in edges)
+        {
+            running += edge.Delta;
+            most = Math.Max(most, running);
+        }
+
+        Assert.Equal(ClusterFixture.Concurrency, most);
+    }
+
+    private async Task<ActionSnapshot> WaitAsync(Guid id)
+    {
+        using var timeout = new CancellationTokenSource(Deadline);
+        try
+        {
+            return await fixture.Actions.WaitForFinalAsync(id, timeout.Token) ?? throw new InvalidOperationException($"Action {id} vanished.");
+        }
+        catch (OperationCanceledException)
+        {
+            var current = await fixture.Actions.GetAsync(id);
+            throw new TimeoutException($"Action {id} was not final within {Deadline}; it is {current?.Status}.");
+        }
+    }
+
+    /// <summary>Counts envelopes the workers dropped as not startable, from the workers' own metric.</summary>
+    private sealed class DroppedEnvelopes : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _count;
+
+        public DroppedEnvelopes()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == WorkerMetrics.MeterName && instrument.Name == "plexus.worker.envelopes.dropped")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
+            _listener.Start();
+        }
+
+        public async Task WaitForAsync(long expected, TimeSpan deadline)
+        {
+            var until = DateTime.UtcNow + deadline;
+            while (Interlocked.Read(ref _count) < expected)
+            {
+                Assert.True(DateTime.UtcNow < until, $"Awaited {expected} dropped envelopes; saw {Interlocked.Read(ref _count)}.");
+                await Task.Delay(20);
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
