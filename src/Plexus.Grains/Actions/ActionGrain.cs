@@ -145,13 +145,4 @@ public sealed partial class ActionGrain(
 
         return true;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Action {ActionId} queued: '{Command}' by {Submitter}")]
-    private partial void LogQueued(Guid actionId, string command, string submitter);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Action {ActionId}: {From} -> {To} (attempt {Attempt})")]
-    private partial void LogTransition(Guid actionId, ActionStatus from, ActionStatus to, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Action {ActionId}: start of attempt {Attempt} refused to {Silo}; it is {Status}")]
-    private partial void LogStartRefused(Guid actionId, int attempt, string silo, ActionStatus? status);
 }

@@ -158,10 +158,4 @@ public sealed partial class SqliteGrainStorage(
         var message = $"SQLite storage '{name}': write of {stateName} for {grainId} with etag '{etag ?? "(none)"}' refused: {why}.";
         return new InconsistentStateException(message, storedEtag: "(unknown)", currentEtag: etag ?? "(none)");
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "SQLite grain storage '{Name}' ready at {Path}")]
-    private partial void LogInitialized(string name, string path);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SQLite grain storage '{Name}': stale write of {StateName} for {GrainId} (etag {ETag}) refused")]
-    private partial void LogInconsistent(string name, string stateName, GrainId grainId, string? etag);
 }

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging;
+
+namespace Plexus.Execution;
+
+public sealed partial class WorkerPool
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Action {ActionId}: envelope for attempt {Attempt} dropped, the attempt is not startable")]
+    private partial void LogDuplicateDropped(Guid actionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Action {ActionId}: attempt {Attempt} finished {Status} (exit {ExitCode}) in {DurationMs:F0} ms")]
+    private partial void LogAttemptFinished(Guid actionId, int attempt, string status, int? exitCode, double durationMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Action {ActionId}: attempt {Attempt} could not be run or reported")]
+    private partial void LogAttemptFailed(Exception exception, Guid actionId, int attempt);
+}
