@@ -83,13 +83,20 @@ public sealed partial class SqliteGrainStorage(
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         await using var connection = await OpenAsync().ConfigureAwait(false);
+        // Without an etag the caller has seen no stored state, so it may delete nothing: a row that exists
+        // anyway was written since, and the clear is refused like a second first-write.
         var sql = grainState.ETag is null
-            ? "DELETE FROM grain_state WHERE state_name = $state AND grain_id = $grain AND 0"
-            : "DELETE FROM grain_state WHERE state_name = $state AND grain_id = $grain AND etag = $etag";
+            ? "SELECT 1 FROM grain_state WHERE state_name = $state AND grain_id = $grain"
+            : "DELETE FROM grain_state WHERE state_name = $state AND grain_id = $grain AND etag = $etag RETURNING 1";
         await using var command = Command(connection, sql, stateName, grainId);
         AddETag(command, grainState.ETag);
-        var deleted = await command.ExecuteNonQueryAsync().ConfigureAwait(false);
-        if (deleted == 0 && grainState.ETag is not null)
+        var matched = await command.ExecuteScalarAsync().ConfigureAwait(false) is not null;
+        if (grainState.ETag is null && matched)
+        {
+            throw Inconsistent(stateName, grainId, grainState.ETag, "the state was written since it was read");
+        }
+
+        if (grainState.ETag is not null && !matched)
         {
             throw Inconsistent(stateName, grainId, grainState.ETag, "the state was changed or cleared since it was read");
         }

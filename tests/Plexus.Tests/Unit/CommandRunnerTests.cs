@@ -1,0 +1,184 @@
+using System.Runtime.Versioning;
+using Plexus.Commands;
+using Plexus.Execution;
+using Plexus.Tests.Unit.Support;
+using Xunit;
+
+namespace Plexus.Tests.Unit;
+
+/// <summary>Runs real processes (Linux: /bin/sh, cat, true, false).</summary>
+[SupportedOSPlatform("linux")]
+public sealed class CommandRunnerTests : IDisposable
+{
+    // Generous: a run that takes this long is hung, and the test must fail rather than hang.
+    private static readonly TimeSpan HangLimit = TimeSpan.FromSeconds(30);
+
+    private readonly string _tempDir = Directory.CreateTempSubdirectory("plexus-runner-").FullName;
+
+    public void Dispose() => Directory.Delete(_tempDir, recursive: true);
+
+    private static CommandRunner Runner(int maxOutputBytes = ExecutionOptions.DefaultMaxOutputBytes) =>
+        new(new TestOptionsMonitor<ExecutionOptions>(new ExecutionOptions { MaxOutputBytes = maxOutputBytes }));
+
+    private static ProcessSpec Spec(string executable, params string[] arguments) =>
+        new(executable, arguments, null, new Dictionary<string, string>());
+
+    private static Task<ProcessOutcome> RunAsync(ProcessSpec spec, int maxOutputBytes = ExecutionOptions.DefaultMaxOutputBytes) =>
+        Runner(maxOutputBytes).RunAsync(spec, CancellationToken.None).WaitAsync(HangLimit);
+
+    [Fact]
+    public async Task RunAsync_StdoutAndStderr_AreCapturedSeparately()
+    {
+        var outcome = await RunAsync(Spec("/bin/sh", "-c", "echo to-out; echo to-err >&2; echo more-out"));
+
+        Assert.Null(outcome.StartError);
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal("to-out\nmore-out\n", outcome.Stdout.ToString());
+        Assert.Equal("to-err\n", outcome.Stderr.ToString());
+    }
+
+    [Fact]
+    public async Task RunAsync_Arguments_ArePassedWithoutAShell()
+    {
+        var outcome = await RunAsync(Spec("/bin/sh", "-c", "printf '%s|' \"$@\"", "sh", "a b", "$HOME", "*", ""));
+
+        Assert.Equal("a b|$HOME|*||", outcome.Stdout.ToString());
+    }
+
+    [Theory]
+    [InlineData("true", 0)]
+    [InlineData("false", 1)]
+    public async Task RunAsync_BareProgramOnPath_PassesItsExitCodeThrough(string program, int exitCode)
+    {
+        var outcome = await RunAsync(Spec(program));
+
+        Assert.Null(outcome.StartError);
+        Assert.Equal(exitCode, outcome.ExitCode);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(2)]
+    [InlineData(255)]
+    public async Task RunAsync_NonZeroExit_PassesTheExitCodeThrough(int exitCode)
+    {
+        var outcome = await RunAsync(Spec("/bin/sh", "-c", $"exit {exitCode}"));
+
+        Assert.Null(outcome.StartError);
+        Assert.Equal(exitCode, outcome.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_CommandReadingStdin_SeesEndOfFileAtOnce()
+    {
+        var outcome = await RunAsync(Spec("cat"));
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal("", outcome.Stdout.ToString());
+    }
+
+    [Fact]
+    public async Task RunAsync_ShellReadingStdin_SeesEndOfFileAtOnce()
+    {
+        var outcome = await RunAsync(Spec("/bin/sh", "-c", "if read line; then echo got-line; else echo eof; fi"));
+
+        Assert.Equal("eof\n", outcome.Stdout.ToString());
+    }
+
+    [Fact]
+    public async Task RunAsync_LargeOutputOnBothStreams_CompletesAndKeepsHeadAndTail()
+    {
+        const int cap = 64 * 1024;
+        const int filler = 20_000_000;
+        var script = $"echo start; head -c {filler} /dev/zero | tr '\\0' a; echo end; " +
+                     $"head -c {filler} /dev/zero | tr '\\0' e >&2; echo done >&2";
+
+        var outcome = await RunAsync(Spec("/bin/sh", "-c", script), cap);
+
+        Assert.Null(outcome.StartError);
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal("start\n".Length + filler + "end\n".Length, outcome.Stdout.TotalBytes);
+        Assert.Equal(outcome.Stdout.TotalBytes - cap, outcome.Stdout.DroppedBytes);
+        var stdout = outcome.Stdout.ToString();
+        Assert.StartsWith("start\naaa", stdout, StringComparison.Ordinal);
+        Assert.EndsWith("aaaend\n", stdout, StringComparison.Ordinal);
+        Assert.Contains($"{outcome.Stdout.DroppedBytes} bytes dropped", stdout, StringComparison.Ordinal);
+        Assert.Equal(filler + "done\n".Length - cap, outcome.Stderr.DroppedBytes);
+        Assert.EndsWith("eeedone\n", outcome.Stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingExecutablePath_ReturnsStartErrorSayingNotFound()
+    {
+        var missing = Path.Combine(_tempDir, "no-such-program");
+
+        var outcome = await RunAsync(Spec(missing));
+
+        Assert.Null(outcome.ExitCode);
+        Assert.NotNull(outcome.StartError);
+        Assert.Contains("not found", outcome.StartError, StringComparison.Ordinal);
+        Assert.Contains(missing, outcome.StartError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_BareNameNotOnPath_ReturnsStartErrorSayingNotFound()
+    {
+        var outcome = await RunAsync(Spec("plexus-no-such-program-on-path"));
+
+        Assert.Null(outcome.ExitCode);
+        Assert.NotNull(outcome.StartError);
+        Assert.Contains("not found", outcome.StartError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_FileWithoutExecuteBit_ReturnsStartErrorSayingPermissionDenied()
+    {
+        var script = Path.Combine(_tempDir, "not-executable.sh");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\necho should-not-run\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var outcome = await RunAsync(Spec(script));
+
+        Assert.Null(outcome.ExitCode);
+        Assert.NotNull(outcome.StartError);
+        Assert.Contains("permission denied", outcome.StartError, StringComparison.Ordinal);
+        Assert.Equal("", outcome.Stdout.ToString());
+    }
+
+    [Fact]
+    public async Task RunAsync_MissingWorkingDirectory_ReturnsStartErrorNamingTheDirectory()
+    {
+        var missingDir = Path.Combine(_tempDir, "no-such-dir");
+        var spec = Spec("/bin/sh", "-c", "pwd") with { WorkingDirectory = missingDir };
+
+        var outcome = await RunAsync(spec);
+
+        Assert.Null(outcome.ExitCode);
+        Assert.NotNull(outcome.StartError);
+        Assert.Contains($"working directory '{missingDir}' does not exist", outcome.StartError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_WorkingDirectory_IsWhereTheProcessRuns()
+    {
+        var spec = Spec("/bin/sh", "-c", "pwd -P") with { WorkingDirectory = _tempDir };
+
+        var outcome = await RunAsync(spec);
+
+        var expected = new DirectoryInfo(_tempDir).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? _tempDir;
+        Assert.Equal(expected + "\n", outcome.Stdout.ToString());
+    }
+
+    [Fact]
+    public async Task RunAsync_Environment_ReachesTheChildOnTopOfTheInheritedOne()
+    {
+        var spec = Spec("/bin/sh", "-c", "echo \"$FOO|$PLEXUS_EMPTY|${PATH:+path-inherited}\"") with
+        {
+            Environment = new Dictionary<string, string> { ["FOO"] = "bar baz", ["PLEXUS_EMPTY"] = "" },
+        };
+
+        var outcome = await RunAsync(spec);
+
+        Assert.Equal("bar baz||path-inherited\n", outcome.Stdout.ToString());
+    }
+}

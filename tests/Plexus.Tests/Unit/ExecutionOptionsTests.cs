@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Plexus.Commands;
+using Plexus.Hosting;
+using Xunit;
+
+namespace Plexus.Tests.Unit;
+
+/// <summary>Binding of <see cref="ExecutionOptions"/> from configuration, through the registration the silo uses.</summary>
+public sealed class ExecutionOptionsTests
+{
+    // Builds (but never starts) a host whose silo registers Plexus the way the real silo does.
+    private static IHost BuildHost(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.UseOrleans(silo => silo.UseLocalhostClustering().AddPlexusActions(builder.Configuration));
+        return builder.Build();
+    }
+
+    [Fact]
+    public void AddPlexusActions_FullConfiguration_BindsEveryValue()
+    {
+        using var host = BuildHost(new()
+        {
+            ["Plexus:Concurrency"] = "3",
+            ["Plexus:MaxOutputBytes"] = "4096",
+            ["Plexus:Commands:greet:Executable"] = "/bin/echo",
+            ["Plexus:Commands:greet:Arguments:0"] = "-n",
+            ["Plexus:Commands:greet:Arguments:1"] = "hello world",
+            ["Plexus:Commands:greet:WorkingDirectory"] = "/srv/greet",
+            ["Plexus:Commands:greet:Environment:GREETING"] = "hi",
+            ["Plexus:Commands:greet:Environment:LANG"] = "C.UTF-8",
+            ["Plexus:Commands:demo:Executable"] = "plexus-demo",
+        });
+
+        var options = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+
+        Assert.Equal(3, options.Concurrency);
+        Assert.Equal(4096, options.MaxOutputBytes);
+        Assert.Equal(["demo", "greet"], options.Commands.Keys.Order(StringComparer.Ordinal));
+        var greet = options.Commands["greet"];
+        Assert.Equal("/bin/echo", greet.Executable);
+        Assert.Equal(["-n", "hello world"], greet.Arguments);
+        Assert.Equal("/srv/greet", greet.WorkingDirectory);
+        Assert.Equal(new Dictionary<string, string> { ["GREETING"] = "hi", ["LANG"] = "C.UTF-8" }, greet.Environment);
+        var demo = options.Commands["demo"];
+        Assert.Equal("plexus-demo", demo.Executable);
+        Assert.Empty(demo.Arguments);
+        Assert.Null(demo.WorkingDirectory);
+        Assert.Empty(demo.Environment);
+    }
+
+    [Fact]
+    public void AddPlexusActions_NoPlexusSection_UsesDefaults()
+    {
+        using var host = BuildHost([]);
+
+        var options = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+
+        Assert.Equal(Environment.ProcessorCount, options.Concurrency);
+        Assert.Equal(ExecutionOptions.DefaultMaxOutputBytes, options.MaxOutputBytes);
+        Assert.Empty(options.Commands);
+    }
+
+    [Fact]
+    public void AddPlexusActions_BoundCatalog_KeepsCommandNamesCaseSensitive()
+    {
+        using var host = BuildHost(new() { ["Plexus:Commands:echo:Executable"] = "echo" });
+
+        var options = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+
+        Assert.True(options.Commands.ContainsKey("echo"));
+        Assert.False(options.Commands.ContainsKey("ECHO"));
+    }
+
+    [Fact]
+    public void AddPlexusActions_InvalidConfiguration_FailsNamingTheKey()
+    {
+        using var host = BuildHost(new()
+        {
+            ["Plexus:Concurrency"] = "0",
+            ["Plexus:Commands:broken:Arguments:0"] = "x",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains("Plexus:Concurrency", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Plexus:Commands:broken:Executable", StringComparison.Ordinal));
+    }
+}
