@@ -42,4 +42,19 @@ public sealed record ActionSnapshot
 
     /// <summary>Gets the number of the last state change; it grows by one per transition.</summary>
     [Id(11)] public long Version { get; init; }
+
+    /// <summary>Gets the stages the command reported, in order.</summary>
+    [Id(12)] public System.Collections.Immutable.ImmutableList<StageInfo> Stages { get; init; } = [];
+
+    /// <summary>Gets how far the current stage is, 0–100, when it reports a total.</summary>
+    [Id(13)] public double? Percent { get; init; }
+
+    /// <summary>Gets when the current stage is expected to finish, once it is at least 10% done.</summary>
+    [Id(14)] public DateTimeOffset? EstimatedCompletion { get; init; }
+
+    /// <summary>Gets the queue deadline: not started by then, the action ends <see cref="ActionStatus.Expired"/>.</summary>
+    [Id(15)] public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Gets who asked to cancel the action, once someone did.</summary>
+    [Id(16)] public string? CancelRequestedBy { get; init; }
 }

@@ -43,6 +43,9 @@ public sealed record CommandResult
     /// <summary>Gets the number of standard-error bytes left out of <see cref="Stderr"/> by the cap.</summary>
     [Id(11)] public long StderrDroppedBytes { get; init; }
 
+    /// <summary>Gets why the command was stopped before it ended by itself, if it was.</summary>
+    [Id(12)] public StopReason? StoppedBy { get; init; }
+
     /// <summary>Gets how long the attempt ran.</summary>
     public TimeSpan Duration => FinishedAt - StartedAt;
 

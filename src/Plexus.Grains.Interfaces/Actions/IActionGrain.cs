@@ -32,7 +32,34 @@ public interface IActionGrain : IGrainWithGuidKey
     /// never runs the command twice.
     /// </summary>
     [Alias("TryStart")]
-    Task<ActionSnapshot?> TryStartAsync(int attempt, WorkerInfo worker);
+    Task<ActionSnapshot?> TryStartAsync(int attempt, WorkerInfo worker, IAttemptControl control);
+
+    /// <summary>
+    /// Called by the worker while its attempt runs, with the output and progress since its last report.
+    /// Returns <see langword="false"/> when the worker must stop the command (the attempt is no longer the
+    /// running one, or a cancel was requested and its push may have been lost).
+    /// </summary>
+    [Alias("Report")]
+    Task<bool> ReportAsync(AttemptReport report);
+
+    /// <summary>
+    /// Cancels the action: a queued one ends <see cref="ActionStatus.Cancelled"/> at once and never starts; a
+    /// running one is stopped by its worker and ends <see cref="ActionStatus.Cancelled"/> with its output so far.
+    /// A finished action is left as it is and the answer says so.
+    /// </summary>
+    [Alias("Cancel")]
+    Task<CancelResult> CancelAsync(string requestedBy);
+
+    /// <summary>
+    /// Subscribes <paramref name="observer"/> to live changes and output, and returns the action as it is now
+    /// (<see langword="null"/> when there is none). Subscriptions expire unless renewed by calling this again.
+    /// </summary>
+    [Alias("Subscribe")]
+    Task<ActionSnapshot?> SubscribeAsync(IActionObserver observer);
+
+    /// <summary>Ends the subscription of <paramref name="observer"/>.</summary>
+    [Alias("Unsubscribe")]
+    Task UnsubscribeAsync(IActionObserver observer);
 
     /// <summary>
     /// Records the result of the running attempt <see cref="CommandResult.Attempt"/>. Returns

@@ -12,4 +12,7 @@ public sealed partial class ActionGrain
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Action {ActionId}: start of attempt {Attempt} refused to {Silo}; it is {Status}")]
     private partial void LogStartRefused(Guid actionId, int attempt, string silo, ActionStatus? status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Action {ActionId}: cancel requested by {RequestedBy}; stopping its command")]
+    private partial void LogCancelRequested(Guid actionId, string requestedBy);
 }

@@ -72,7 +72,9 @@ public sealed partial class WorkerPool(
     {
         var action = grains.GetGrain<IActionGrain>(envelope.ActionId);
         var worker = Worker;
-        if (await action.TryStartAsync(envelope.Attempt, worker).ConfigureAwait(false) is not { } started)
+        using var control = new AttemptControl();
+        var controlReference = grains.CreateObjectReference<IAttemptControl>(control);
+        if (await action.TryStartAsync(envelope.Attempt, worker, controlReference).ConfigureAwait(false) is not { } started)
         {
             WorkerMetrics.EnvelopesDropped.Add(1);
             LogDuplicateDropped(envelope.ActionId, envelope.Attempt);

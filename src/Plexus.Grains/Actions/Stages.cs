@@ -1,0 +1,69 @@
+using Plexus.Progress;
+
+namespace Plexus.Actions;
+
+/// <summary>How progress reports change an action's stage list, percent and ETA.</summary>
+public static class Stages
+{
+    // An estimate from less than this share of a stage swings too much to be worth showing.
+    private const double MinimumShareForEstimate = 0.10;
+
+    /// <summary>Applies <paramref name="updates"/> in order: a new stage name completes the current stage and starts the next.</summary>
+    public static ActionSnapshot Apply(ActionSnapshot action, IEnumerable<ProgressUpdate> updates, DateTimeOffset now)
+    {
+        var stages = action.Stages;
+        foreach (var update in updates)
+        {
+            var current = stages.Count > 0 ? stages[^1] : null;
+            if (current is null || current.Name != update.Stage)
+            {
+                if (current is not null)
+                {
+                    stages = stages.SetItem(stages.Count - 1, current with { Status = StageStatus.Completed, CompletedAt = now });
+                }
+
+                stages = stages.Add(new StageInfo
+                {
+                    Name = update.Stage, Order = stages.Count + 1, Status = StageStatus.Running, StartedAt = now,
+                    Processed = update.Processed, Total = update.Total, Message = update.Message,
+                });
+            }
+            else
+            {
+                stages = stages.SetItem(stages.Count - 1, current with
+                {
+                    Processed = update.Processed ?? current.Processed,
+                    Total = update.Total ?? current.Total,
+                    Message = update.Message ?? current.Message,
+                });
+            }
+        }
+
+        var stage = stages.Count > 0 ? stages[^1] : null;
+        return action with { Stages = stages, Percent = stage?.Percent, EstimatedCompletion = stage is null ? null : Estimate(stage, now) };
+    }
+
+    /// <summary>Closes the current stage when the action ends: completed on success, failed otherwise.</summary>
+    public static ActionSnapshot Finish(ActionSnapshot action, bool succeeded, DateTimeOffset now)
+    {
+        if (action.Stages.Count == 0 || action.Stages[^1].Status != StageStatus.Running)
+        {
+            return action with { EstimatedCompletion = null };
+        }
+
+        var last = action.Stages[^1] with { Status = succeeded ? StageStatus.Completed : StageStatus.Failed, CompletedAt = now };
+        return action with { Stages = action.Stages.SetItem(action.Stages.Count - 1, last), EstimatedCompletion = null };
+    }
+
+    private static DateTimeOffset? Estimate(StageInfo stage, DateTimeOffset now)
+    {
+        if (stage.Percent is not { } percent || percent / 100 < MinimumShareForEstimate)
+        {
+            return null;
+        }
+
+        var share = percent / 100;
+        var elapsed = now - stage.StartedAt;
+        return now + (elapsed / share - elapsed);
+    }
+}
