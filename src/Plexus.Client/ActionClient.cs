@@ -9,6 +9,9 @@ public sealed class ActionClient(IClusterClient cluster)
     // Each wait call returns at least this often, so a lost silo is noticed and the caller can re-issue it.
     private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(15);
 
+    // Well inside the grain's subscription lifetime (one minute), so a renewal can fail once without a gap.
+    private static readonly TimeSpan RenewSubscriptionEvery = TimeSpan.FromSeconds(20);
+
     /// <summary>The submitter name used when none is given: the user and the machine.</summary>
     public static string DefaultSubmitter => $"{Environment.UserName}@{Environment.MachineName}";
 
@@ -37,6 +40,17 @@ public sealed class ActionClient(IClusterClient cluster)
         }
     }
 
+    /// <summary>
+    /// Follows the action <paramref name="id"/> live: first its current state, then every change and every
+    /// piece of output, until it is final. Throws <see cref="PlexusException"/> when there is no such action.
+    /// </summary>
+    public IAsyncEnumerable<ActionEvent> WatchAsync(Guid id, CancellationToken cancellationToken = default) =>
+        new ActionWatcher(cluster, id, RenewSubscriptionEvery).WatchAsync(cancellationToken);
+
+    /// <summary>Cancels the action <paramref name="id"/>; the answer says whether that changed anything.</summary>
+    public Task<CancelResult> CancelAsync(Guid id, string requestedBy) =>
+        Call(() => cluster.GetGrain<IActionGrain>(id).CancelAsync(requestedBy));
+
     /// <summary>Parses an action id typed by a user, or throws <see cref="PlexusException"/> saying what is expected.</summary>
     public static Guid ParseId(string text) =>
         Guid.TryParse(text?.Trim(), out var id)
@@ -44,7 +58,7 @@ public sealed class ActionClient(IClusterClient cluster)
             : throw new PlexusException($"'{text}' is not an action id: expected a GUID such as 0193c3a2-5d1e-7c4b-9a57-2f8e4b1c0d9a.");
 
     // Turns the ways a call can fail for lack of a cluster into one error a caller can act on.
-    private static async Task<T> Call<T>(Func<Task<T>> call)
+    internal static async Task<T> Call<T>(Func<Task<T>> call)
     {
         try
         {

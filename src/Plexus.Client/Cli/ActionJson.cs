@@ -14,6 +14,9 @@ public static class ActionJson
         Converters = { new JsonStringEnumConverter() },
     };
 
+    /// <summary>The same settings on one line, for event streams.</summary>
+    public static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
+
     /// <summary>Returns <paramref name="action"/> as JSON.</summary>
     public static string Serialize(ActionSnapshot action) => JsonSerializer.Serialize(action, Options);
 }

@@ -21,6 +21,8 @@ public static class ClientCommands
         var root = new RootCommand("Dispatch commands to a Plexus cluster and follow their actions.\n\n" + ExitCodes.Description) { Gateway };
         root.Add(Dispatch());
         root.Add(Status());
+        root.Add(Watch());
+        root.Add(Cancel());
         return root;
     }
 
@@ -29,18 +31,18 @@ public static class ClientCommands
         var command = new Argument<string>("command") { Description = "The command to run, quoted as one argument, e.g. \"demo --items 50\"" };
         var async = new Option<bool>("--async") { Description = "Print the action id and return at once instead of waiting" };
         var timeout = new Option<double?>("--timeout") { Description = "Run-time limit of the command, in seconds" };
-        var dispatch = new Command("dispatch", "Run a command on the cluster; waits and prints its output unless --async") { command, async, timeout, Json };
+        var expires = new Option<double?>("--expires") { Description = "Queue deadline, in seconds: not started by then, the action ends Expired" };
+        var dispatch = new Command("dispatch", "Run a command on the cluster; follows it live and exits with its exit code unless --async")
+        {
+            command, async, timeout, expires, Json,
+        };
         dispatch.SetAction((parse, cancellationToken) => RunAsync(parse, async connection =>
         {
-            if (parse.GetValue(timeout) is { } seconds && (seconds <= 0 || !double.IsFinite(seconds)))
-            {
-                throw new PlexusException($"--timeout must be a positive number of seconds; it is {seconds}.");
-            }
-
             var request = new ActionRequest(
                 parse.GetValue(command)!,
                 ActionClient.DefaultSubmitter,
-                parse.GetValue(timeout) is { } limit ? TimeSpan.FromSeconds(limit) : null);
+                Seconds(parse.GetValue(timeout), "--timeout"),
+                Seconds(parse.GetValue(expires), "--expires"));
             var queued = await connection.Actions.DispatchAsync(request).ConfigureAwait(false);
             if (parse.GetValue(async))
             {
@@ -48,31 +50,86 @@ public static class ClientCommands
                 return ExitCodes.Ok;
             }
 
-            var final = await WaitAsync(connection, queued.Id, cancellationToken).ConfigureAwait(false);
-            return PrintFinal(final, parse.GetValue(Json));
+            if (parse.GetValue(Json))
+            {
+                var final = await WaitAsync(connection, queued.Id, cancellationToken).ConfigureAwait(false);
+                Console.WriteLine(ActionJson.Serialize(final));
+                return ExitCodeOf(final);
+            }
+
+            return await FollowAsync(connection, queued.Id, json: false, cancellationToken).ConfigureAwait(false);
         }, cancellationToken));
         return dispatch;
     }
 
+    private static Command Watch()
+    {
+        var id = new Argument<string>("id") { Description = "The action id" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON event per line instead" };
+        var watch = new Command("watch", "Follow an action live: status, stage, progress, ETA and output, until it ends") { id, json };
+        watch.SetAction((parse, cancellationToken) => WithActionId(parse, id, cancellationToken,
+            (connection, actionId) => FollowAsync(connection, actionId, parse.GetValue(json), cancellationToken)));
+        return watch;
+    }
+
+    private static Command Cancel()
+    {
+        var id = new Argument<string>("id") { Description = "The action id" };
+        var cancel = new Command("cancel", "Cancel an action: a queued one never starts, a running one is stopped") { id, Json };
+        cancel.SetAction((parse, cancellationToken) => WithActionId(parse, id, cancellationToken, async (connection, actionId) =>
+        {
+            var answer = await connection.Actions.CancelAsync(actionId, ActionClient.DefaultSubmitter).ConfigureAwait(false);
+            Console.WriteLine(parse.GetValue(Json) ? ActionJson.Serialize(answer.Action) : answer.Message);
+            return ExitCodes.Ok;
+        }));
+        return cancel;
+    }
+
+    // Shows the action live until it is final; exits like the command did.
+    private static async Task<int> FollowAsync(PlexusConnection connection, Guid id, bool json, CancellationToken cancellationToken)
+    {
+        var view = new LiveView(json);
+        ActionSnapshot? final = null;
+        try
+        {
+            await foreach (var item in connection.Actions.WatchAsync(id, cancellationToken).ConfigureAwait(false))
+            {
+                view.Show(item);
+                final = item.Action ?? final;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"plexus-client: stopped watching; action {id} goes on. Follow it with: plexus-client watch {id}");
+            throw;
+        }
+
+        view.Finish();
+        if (final is null)
+        {
+            throw new ActionNotFoundException(id);
+        }
+
+        // Output that ended before we subscribed was not pushed to us: show the stored copy.
+        if (!json && !view.ShowedOutput && final.Result is { } result)
+        {
+            Console.Out.Write(result.Stdout);
+            Console.Error.Write(result.Stderr);
+        }
+
+        return ExitCodeOf(final);
+    }
     private static Command Status()
     {
         var id = new Argument<string>("id") { Description = "The action id that dispatch printed" };
         var status = new Command("status", "Show an action: its state, timings and result") { id, Json };
-        status.SetAction((parse, cancellationToken) =>
+        status.SetAction((parse, cancellationToken) => WithActionId(parse, id, cancellationToken, async (connection, actionId) =>
         {
-            // A malformed id is refused before any connection is made.
-            var actionId = ParseIdOrExit(parse.GetValue(id)!, out var exit);
-            return actionId is null ? Task.FromResult(exit) : RunAsync(parse, async connection =>
-            {
-                if (await connection.Actions.GetAsync(actionId.Value).ConfigureAwait(false) is not { } action)
-                {
-                    return NotFound(actionId.Value);
-                }
+            var action = await connection.Actions.GetAsync(actionId).ConfigureAwait(false) ?? throw new ActionNotFoundException(actionId);
 
-                Console.Write(parse.GetValue(Json) ? ActionJson.Serialize(action) + Environment.NewLine : ActionSummary.Format(action));
-                return ExitCodes.Ok;
-            }, cancellationToken);
-        });
+            Console.Write(parse.GetValue(Json) ? ActionJson.Serialize(action) + Environment.NewLine : ActionSummary.Format(action));
+            return ExitCodes.Ok;
+        }));
         return status;
     }
 
@@ -90,19 +147,9 @@ public static class ClientCommands
         }
     }
 
-    // Synchronous dispatch: the command's output on our output, its exit code as ours.
-    private static int PrintFinal(ActionSnapshot action, bool json)
+    // A followed action exits like its command did.
+    private static int ExitCodeOf(ActionSnapshot action)
     {
-        if (json)
-        {
-            Console.WriteLine(ActionJson.Serialize(action));
-        }
-        else if (action.Result is { } result)
-        {
-            Console.Out.Write(result.Stdout);
-            Console.Error.Write(result.Stderr);
-        }
-
         if (action.Result is { ExitCode: { } exitCode })
         {
             return exitCode;
@@ -112,26 +159,30 @@ public static class ClientCommands
         return ExitCodes.NoExitCode;
     }
 
-    private static Guid? ParseIdOrExit(string text, out int exitCode)
+    // A malformed id is refused before any connection is made.
+    private static Task<int> WithActionId(
+        ParseResult parse, Argument<string> id, CancellationToken cancellationToken, Func<PlexusConnection, Guid, Task<int>> body)
     {
+        Guid actionId;
         try
         {
-            exitCode = ExitCodes.Ok;
-            return ActionClient.ParseId(text);
+            actionId = ActionClient.ParseId(parse.GetValue(id)!);
         }
         catch (PlexusException ex)
         {
             Console.Error.WriteLine($"plexus-client: {ex.Message}");
-            exitCode = ExitCodes.InvalidInput;
-            return null;
+            return Task.FromResult(ExitCodes.InvalidInput);
         }
+
+        return RunAsync(parse, connection => body(connection, actionId), cancellationToken);
     }
 
-    private static int NotFound(Guid id)
+    private static TimeSpan? Seconds(double? value, string option) => value switch
     {
-        Console.Error.WriteLine($"plexus-client: action {id} not found.");
-        return ExitCodes.NotFound;
-    }
+        null => null,
+        > 0 and < 1e9 => TimeSpan.FromSeconds(value.Value),
+        _ => throw new PlexusException($"{option} must be a positive number of seconds; it is {value}."),
+    };
 
     // Connects, runs the body, and turns every error a user can cause into a message and an exit code.
     private static async Task<int> RunAsync(ParseResult parse, Func<PlexusConnection, Task<int>> body, CancellationToken cancellationToken)
@@ -147,6 +198,11 @@ public static class ClientCommands
             Console.Error.WriteLine($"plexus-client: {ex.Message}");
             Console.Error.WriteLine("Is a silo running? Start one with: dotnet run --project src/Plexus.Silo (or point --gateway / PLEXUS_GATEWAY at one).");
             return ExitCodes.Unavailable;
+        }
+        catch (ActionNotFoundException ex)
+        {
+            Console.Error.WriteLine($"plexus-client: {ex.Message}");
+            return ExitCodes.NotFound;
         }
         catch (CommandRejectedException ex)
         {

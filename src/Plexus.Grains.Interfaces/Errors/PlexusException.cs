@@ -40,3 +40,14 @@ public static class CommandRules
     /// <summary>The first word names no command of the catalog.</summary>
     public const string UnknownCommand = "unknown-command";
 }
+
+/// <summary>No action has the given id.</summary>
+[GenerateSerializer, Alias("plexus.ActionNotFoundException")]
+public sealed class ActionNotFoundException : PlexusException
+{
+    /// <summary>Creates the error for <paramref name="actionId"/>.</summary>
+    public ActionNotFoundException(Guid actionId) : base($"Action {actionId} not found.") => ActionId = actionId;
+
+    /// <summary>Gets the id that was looked for.</summary>
+    [Id(0)] public Guid ActionId { get; }
+}

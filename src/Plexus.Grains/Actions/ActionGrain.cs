@@ -165,7 +165,7 @@ public sealed partial class ActionGrain(
         switch (Current)
         {
             case null:
-                throw new PlexusException($"Action {Id} not found.");
+                throw new ActionNotFoundException(Id);
             case { Status: var status } final when status.IsFinal():
                 return new CancelResult(false, $"Action {Id} already ended {status}; nothing to cancel.", final);
             case { CancelRequestedBy: { } earlier } running when running.Status == ActionStatus.Running:

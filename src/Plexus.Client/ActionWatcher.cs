@@ -1,0 +1,97 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Plexus.Actions;
+
+namespace Plexus.Client;
+
+/// <summary>
+/// Follows one action live: subscribes an observer to its grain, renews the subscription well before it
+/// expires (re-subscribing after a reconnect the same way), and ends once the action is final.
+/// </summary>
+internal sealed class ActionWatcher(IClusterClient cluster, Guid id, TimeSpan renewEvery)
+{
+    public async IAsyncEnumerable<ActionEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var events = Channel.CreateUnbounded<ActionEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var observer = new Observer(events.Writer);
+        var reference = cluster.CreateObjectReference<IActionObserver>(observer);
+        var grain = cluster.GetGrain<IActionGrain>(id);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var renewals = RenewAsync(grain, reference, events.Writer, stop.Token);
+        try
+        {
+            ActionSnapshot? last = null;
+            await foreach (var item in events.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (item.Action is { } changed)
+                {
+                    // Renewals repeat the current state; pass on only what is new.
+                    if (last is not null && Fingerprint(last) == Fingerprint(changed))
+                    {
+                        continue;
+                    }
+
+                    last = changed;
+                }
+
+                yield return item;
+                if (item.Action is { } action && action.Status.IsFinal())
+                {
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await renewals.ConfigureAwait(false);
+            try
+            {
+                await grain.UnsubscribeAsync(reference).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The subscription expires by itself; a failed goodbye changes nothing.
+            }
+
+            cluster.DeleteObjectReference<IActionObserver>(reference);
+        }
+    }
+
+    // Subscribing returns the current state, so every renewal also re-syncs a watcher that missed a push.
+    private async Task RenewAsync(IActionGrain grain, IActionObserver reference, ChannelWriter<ActionEvent> events, CancellationToken stop)
+    {
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var current = await ActionClient.Call(() => grain.SubscribeAsync(reference)).ConfigureAwait(false);
+                if (current is null)
+                {
+                    events.TryComplete(new ActionNotFoundException(id));
+                    return;
+                }
+
+                events.TryWrite(new ActionEvent(current, null));
+                await Task.Delay(renewEvery, stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            events.TryComplete(ex);
+        }
+    }
+
+    private static (long, ActionStatus, double?, int, long?, string?, string?) Fingerprint(ActionSnapshot a) =>
+        (a.Version, a.Status, a.Percent, a.Stages.Count, a.Stages.LastOrDefault()?.Processed, a.Stages.LastOrDefault()?.Message, a.CancelRequestedBy);
+
+    private sealed class Observer(ChannelWriter<ActionEvent> events) : IActionObserver
+    {
+        public void OnChanged(ActionSnapshot action) => events.TryWrite(new ActionEvent(action, null));
+
+        public void OnOutput(OutputChunk chunk) => events.TryWrite(new ActionEvent(null, chunk));
+    }
+}
