@@ -80,7 +80,7 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
     public async Task Envelope_DeliveredTwice_RunsOnce()
     {
         var marker = Path.Combine(fixture.WorkDir, $"runs-{Guid.NewGuid():N}");
-        var dropped = new DroppedEnvelopes();
+        using var dropped = new DroppedEnvelopes();
         var queued = await fixture.Actions.DispatchAsync(new ActionRequest($"sh 'echo run >> {marker}; sleep 0.3'", "tests"));
 
         // Two more deliveries of the very same envelope: one while the first may still be queued or running, one after.
@@ -120,6 +120,72 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
         }
 
         Assert.Equal(ClusterFixture.Concurrency, most);
+    }
+
+    [Fact]
+    public async Task Cancel_QueuedAction_EndsCancelledAndNeverRuns()
+    {
+        var marker = Path.Combine(fixture.WorkDir, $"cancelled-{Guid.NewGuid():N}");
+        using var dropped = new DroppedEnvelopes();
+        var blockers = await OccupyAllWorkersAsync();
+        var queued = await fixture.Actions.DispatchAsync(new ActionRequest($"sh 'echo ran > {marker}'", "tests"));
+
+        var answer = await fixture.Actions.CancelAsync(queued.Id, "tester");
+
+        Assert.True(answer.Accepted, answer.Message);
+        Assert.Equal(ActionStatus.Cancelled, answer.Action.Status);
+        Assert.Equal("tester", answer.Action.CancelRequestedBy);
+        await Task.WhenAll(blockers.Select(b => WaitAsync(b.Id)));
+        await dropped.WaitForAsync(1, Deadline);
+        Assert.False(File.Exists(marker), "the cancelled command ran");
+        Assert.Equal(ActionStatus.Cancelled, (await fixture.Actions.GetAsync(queued.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task Cancel_FinishedAction_IsANoOpAnswer()
+    {
+        var done = await WaitAsync((await fixture.Actions.DispatchAsync(new ActionRequest("echo done", "tests"))).Id);
+
+        var answer = await fixture.Actions.CancelAsync(done.Id, "tester");
+
+        Assert.False(answer.Accepted);
+        Assert.Contains("already ended Succeeded", answer.Message, StringComparison.Ordinal);
+        Assert.Equal(done.Version, answer.Action.Version);
+    }
+
+    [Fact]
+    public async Task Dispatch_QueueDeadlinePasses_EndsExpiredAndNeverRuns()
+    {
+        var marker = Path.Combine(fixture.WorkDir, $"expired-{Guid.NewGuid():N}");
+        var blockers = await OccupyAllWorkersAsync();
+        var queued = await fixture.Actions.DispatchAsync(
+            new ActionRequest($"sh 'echo ran > {marker}'", "tests", Expires: TimeSpan.FromMilliseconds(300)));
+
+        var final = await WaitAsync(queued.Id);
+        await Task.WhenAll(blockers.Select(b => WaitAsync(b.Id)));
+
+        Assert.Equal(ActionStatus.Expired, final.Status);
+        Assert.Null(final.StartedAt);
+        Assert.Null(final.Result);
+        Assert.False(File.Exists(marker), "the expired command ran");
+    }
+
+    // Starts one slow command per worker and returns once all of them run, so the next dispatch waits in the queue.
+    private async Task<ActionSnapshot[]> OccupyAllWorkersAsync()
+    {
+        var blockers = await Task.WhenAll(Enumerable.Range(0, ClusterFixture.Concurrency)
+            .Select(_ => fixture.Actions.DispatchAsync(new ActionRequest("sh 'sleep 1.5'", "tests"))));
+        var until = DateTime.UtcNow + Deadline;
+        foreach (var blocker in blockers)
+        {
+            while ((await fixture.Actions.GetAsync(blocker.Id))!.Status == ActionStatus.Queued)
+            {
+                Assert.True(DateTime.UtcNow < until, $"Awaited blocker {blocker.Id} to start.");
+                await Task.Delay(20);
+            }
+        }
+
+        return blockers;
     }
 
     private async Task<ActionSnapshot> WaitAsync(Guid id)
