@@ -388,22 +388,26 @@ public sealed class ProgressParserTests
         printf 'accuracy: 0.93\n'
         """;
 
-    [Fact]
-    public async Task Feed_RealProcessPrintingATqdmBar_CountsReachTheTotal()
+    // Runs a real process and feeds its stdout through a parser as it arrives.
+    private static async Task<(int ExitCode, List<ProgressUpdate> Updates)> RunAndParseAsync(string executable, params string[] arguments)
     {
         using var timeout = new CancellationTokenSource(HangLimit);
-        var start = new ProcessStartInfo("/bin/sh")
+        var start = new ProcessStartInfo(executable)
         {
-            ArgumentList = { "-c", TqdmScript },
             RedirectStandardOutput = true,
             StandardOutputEncoding = Encoding.UTF8,
             UseShellExecute = false,
         };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("/bin/sh did not start");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{executable} did not start");
         var parser = new ProgressParser();
         var updates = new List<ProgressUpdate>();
 
-        // A small buffer, so the bar arrives in pieces as it would from a long-running command.
+        // A small buffer, so lines and bars arrive in pieces as they would from a long-running command.
         var buffer = new char[16];
         int read;
         while ((read = await process.StandardOutput.ReadAsync(buffer, timeout.Token)) > 0)
@@ -413,12 +417,35 @@ public sealed class ProgressParserTests
 
         updates.AddRange(parser.Flush());
         await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, updates);
+    }
 
-        Assert.Equal(0, process.ExitCode);
+    [Fact]
+    public async Task Feed_RealProcessPrintingATqdmBar_CountsReachTheTotal()
+    {
+        var (exitCode, updates) = await RunAndParseAsync("/bin/sh", "-c", TqdmScript);
+
+        Assert.Equal(0, exitCode);
         Assert.Equal([0L, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10], updates.Select(u => u.Processed));
         Assert.All(updates, u => Assert.Equal("Evaluating", u.Stage));
         Assert.All(updates, u => Assert.Equal(10, u.Total));
         Assert.Null(updates[0].Message);
         Assert.Equal("loss=0.377", updates[^1].Message);
+    }
+
+    [Fact]
+    public async Task Feed_ShippedDemoCommand_ReportsItsThreeStagesInOrder()
+    {
+        var demo = Path.Combine(AppContext.BaseDirectory, "plexus-demo");
+        Assert.True(File.Exists(demo), $"precondition: the build copies plexus-demo to {AppContext.BaseDirectory}");
+
+        var (exitCode, updates) = await RunAndParseAsync(demo, "--items", "40");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(["Setup", "Processing", "Analysis"], updates.Select(u => u.Stage).Distinct());
+        var processing = updates.Where(u => u.Stage == "Processing").ToList();
+        Assert.Equal([0L, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40], processing.Select(u => u.Processed));
+        Assert.All(processing, u => Assert.Equal(40, u.Total));
+        Assert.Equal(new ProgressUpdate("Analysis", null, null, "summarising results"), updates[^1]);
     }
 }
