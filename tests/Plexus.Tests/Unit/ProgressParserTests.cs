@@ -102,6 +102,15 @@ public sealed class ProgressParserTests
         Assert.Equal(new ProgressUpdate(stage, null, null, message), Single(line));
     }
 
+    [Fact]
+    public void Feed_LineFromTheDocumentedPythonHelper_IsParsed()
+    {
+        // docs/progress.md's plexus("Data loading", 3, 10, 'read "a.csv"\nfrom C:\\tmp') prints exactly this.
+        var line = "::plexus stage=\"Data loading\" processed=3 total=10 message=\"read \\\"a.csv\\\" from C:\\\\tmp\"";
+
+        Assert.Equal(new ProgressUpdate("Data loading", 3, 10, "read \"a.csv\" from C:\\tmp"), Single(line));
+    }
+
     [Theory]
     [InlineData("::plexus stage=Setup eta=12 future.key=\"x y\" x-y=1")]
     [InlineData("::plexus colour=red stage=Setup colour=blue")]
@@ -164,6 +173,7 @@ public sealed class ProgressParserTests
     [InlineData("Evaluating: 45it [00:01, 30.1it/s]", "Evaluating", 45L, null, null)]
     [InlineData("Epoch [1/3]: 45it [00:01, 30.1it/s, loss=0.3]", "Epoch [1/3]", 45L, null, "loss=0.3")]
     [InlineData("1.50kit [00:01, 1.00kit/s]", "Progress", 1500L, null, null)]
+    [InlineData("Epoch [1/3]: 1.50kit [00:01, 1.00kit/s, loss=0.3]", "Epoch [1/3]", 1500L, null, "loss=0.3")]
     [InlineData("150kit [01:40, 1.50kit/s]", "Progress", 150_000L, null, null)]
     [InlineData("Bytes: 45.0MB [00:01, 45.0MB/s]", "Bytes", 45_000_000L, null, null)]
     [InlineData("Bytes: 45MB [00:01, 45.00MB/s]", "Bytes", 45L, null, null)]
