@@ -1,6 +1,8 @@
 // The `demo` command: a stand-in for a long evaluation that needs nothing but the .NET runtime.
 // It walks three stages (Setup, Processing, Analysis) and follows Click's conventions:
 // --help exits 0, a usage error exits 2 with the message on stderr, a failure exits 1.
+// Progress goes out as `::plexus` protocol lines (docs/progress.md), which the cluster parses; they read well
+// enough for a person too, so they replace the per-step human lines.
 using System.Globalization;
 
 const string Usage = """
@@ -40,10 +42,12 @@ for (var i = 0; i < args.Length; i++)
 }
 
 Console.WriteLine("Stage Setup: preparing the run");
+Console.WriteLine("::plexus stage=Setup message=\"preparing the run\"");
 Thread.Sleep(200);
 Console.WriteLine("Stage Setup: done");
 
 Console.WriteLine($"Stage Processing: {items} items");
+Console.WriteLine($"::plexus stage=Processing processed=0 total={items}");
 var step = Math.Max(1, items / 20);
 var failAt = items / 2;
 for (var done = 1; done <= items; done++)
@@ -61,13 +65,15 @@ for (var done = 1; done <= items; done++)
         return 1;
     }
 
+    // Every 5% of the items: enough for a smooth percentage and ETA, few enough lines for a long run.
     if (done % step == 0 || done == items)
     {
-        Console.WriteLine($"Stage Processing: {done}/{items} items ({done * 100 / items}%)");
+        Console.WriteLine($"::plexus stage=Processing processed={done} total={items}");
     }
 }
 
 Console.WriteLine("Stage Analysis: summarising results");
+Console.WriteLine("::plexus stage=Analysis message=\"summarising results\"");
 Thread.Sleep(200);
 Console.WriteLine($"Done: processed {items} items.");
 return 0;
