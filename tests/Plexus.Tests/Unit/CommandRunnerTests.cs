@@ -24,7 +24,7 @@ public sealed class CommandRunnerTests : IDisposable
         new(executable, arguments, null, new Dictionary<string, string>());
 
     private static Task<ProcessOutcome> RunAsync(ProcessSpec spec, int maxOutputBytes = ExecutionOptions.DefaultMaxOutputBytes) =>
-        Runner(maxOutputBytes).RunAsync(spec, CancellationToken.None).WaitAsync(HangLimit);
+        Runner(maxOutputBytes).RunAsync(spec, new RunControl()).WaitAsync(HangLimit);
 
     [Fact]
     public async Task RunAsync_StdoutAndStderr_AreCapturedSeparately()
