@@ -33,7 +33,10 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
 
     private static readonly TimeSpan KillPollInterval = TimeSpan.FromMilliseconds(20);
 
-    private static readonly Lazy<string?> Setsid = new(FindSetsid);
+    // Timers cannot wait longer than int.MaxValue milliseconds (about 24.8 days).
+    private static readonly TimeSpan MaxGracePeriod = TimeSpan.FromMilliseconds(int.MaxValue);
+
+    private static readonly Lazy<(string? Path, string? Problem)> Setsid = new(FindSetsid);
 
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
@@ -52,6 +55,7 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(control);
         ArgumentOutOfRangeException.ThrowIfLessThan(control.GracePeriod, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(control.GracePeriod, MaxGracePeriod);
         cancellationToken.ThrowIfCancellationRequested();
 
         var cap = options.CurrentValue.MaxOutputBytes;
@@ -242,10 +246,9 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
             return (null, problem);
         }
 
-        if (Setsid.Value is not { } setsid)
+        if (Setsid.Value is not { Path: { } setsid })
         {
-            return (null, "this worker lacks util-linux 'setsid' (looked in /usr/bin, /bin and on PATH), " +
-                          "which runs each command in a session of its own so that it can be stopped as a whole");
+            return (null, Setsid.Value.Problem);
         }
 
         // setsid makes the process a session and group leader, then execs the command in place: the pid stays,
@@ -275,17 +278,49 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
         return (startInfo, null);
     }
 
-    private static string? FindSetsid()
+    private static (string? Path, string? Problem) FindSetsid()
     {
-        foreach (var candidate in (string[])["/usr/bin/setsid", "/bin/setsid"])
+        const string Why = "which runs each command in a session of its own so that it can be stopped as a whole; install util-linux";
+        var path = ((string[])["/usr/bin/setsid", "/bin/setsid"]).FirstOrDefault(p => File.Exists(p) && LinuxInterop.CanExecute(p))
+                   ?? ExecutableLocator.Locate("setsid").Path;
+        if (path is null)
         {
-            if (File.Exists(candidate) && LinuxInterop.CanExecute(candidate))
-            {
-                return candidate;
-            }
+            return (null, $"this worker lacks util-linux 'setsid' (looked in /usr/bin, /bin and on PATH), {Why}");
         }
 
-        return ExecutableLocator.Locate("setsid").Path;
+        // The runner relies on util-linux's options and on how it reports a failed exec; busybox's setsid differs.
+        return IsUtilLinux(path) ? (path, null) : (null, $"'{path}' is not util-linux's setsid, {Why}");
+    }
+
+    private static bool IsUtilLinux(string setsid)
+    {
+        var startInfo = new ProcessStartInfo(setsid, "--version")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        try
+        {
+            using var probe = Process.Start(startInfo);
+            if (probe is null)
+            {
+                return false;
+            }
+
+            // A version line fits any pipe buffer, so waiting before reading cannot deadlock.
+            if (!probe.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                probe.Kill();
+                return false;
+            }
+
+            return probe.StandardOutput.ReadToEnd().Contains("util-linux", StringComparison.Ordinal);
+        }
+        catch (Win32Exception)
+        {
+            return false;
+        }
     }
 
     private static string StartError(ProcessSpec spec, string? cause) =>

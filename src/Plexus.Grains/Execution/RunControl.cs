@@ -25,7 +25,8 @@ public sealed class RunControl
 
     /// <summary>
     /// Gets how long a stopped command may take to exit after SIGTERM before its tree is killed with SIGKILL.
-    /// Must not be negative; zero kills at once. Default is 10 seconds.
+    /// Must not be negative (zero kills at once) nor longer than about 24.8 days
+    /// (<see cref="int.MaxValue"/> milliseconds). Default is 10 seconds.
     /// </summary>
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 

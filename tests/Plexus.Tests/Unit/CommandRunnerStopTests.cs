@@ -251,4 +251,14 @@ public sealed class CommandRunnerStopTests
         Assert.Null(outcome.StartError);
         Assert.Equal(0, outcome.Stdout.TotalBytes);
     }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(int.MaxValue + 1L)]
+    public async Task RunAsync_GracePeriodOutOfRange_Throws(long milliseconds)
+    {
+        var control = new RunControl { GracePeriod = TimeSpan.FromMilliseconds(milliseconds) };
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Runner().RunAsync(Shell("true"), control));
+    }
 }
