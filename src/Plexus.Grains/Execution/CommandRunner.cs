@@ -1,61 +1,362 @@
 using System.ComponentModel;
-using CliWrap;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Plexus.Commands;
 
 namespace Plexus.Execution;
 
-/// <summary>What became of one process: its exit code, or why it never ran, and its capped output.</summary>
-public sealed record ProcessOutcome(int? ExitCode, string? StartError, CappedOutput Stdout, CappedOutput Stderr);
+/// <summary>
+/// What became of one process: its exit code (128 + the signal's number when a signal ended it), or why it never
+/// ran, its capped output, and whether it ended because a stop was requested.
+/// </summary>
+public sealed record ProcessOutcome(int? ExitCode, string? StartError, CappedOutput Stdout, CappedOutput Stderr, bool Stopped);
 
 /// <summary>
-/// Runs one process without a shell: standard input closed (a reader sees end-of-file at once), standard
-/// output and error read concurrently into capped buffers so neither pipe can fill up and block the child.
+/// Runs one process without a shell, in a session and process group of its own, so its whole process tree can
+/// be stopped as a unit. Standard input is closed (a reader sees end-of-file at once); standard output and error
+/// are read concurrently into capped buffers so neither pipe can fill up and block the child. Nothing of a
+/// command's tree outlives its run: processes it leaves behind are killed when it exits, and a leftover that
+/// keeps the output pipes open cannot hold the run up. Linux only: it uses util-linux <c>setsid</c> and /proc.
 /// </summary>
-public sealed class CommandRunner(IOptionsMonitor<ExecutionOptions> options)
+public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> options, ILogger<CommandRunner>? logger = null)
 {
-    /// <summary>Runs <paramref name="spec"/> to its end. Never throws for a program that cannot start.</summary>
-    public async Task<ProcessOutcome> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
+    // After the command exits, a process it left behind may still be writing what the command started; the output
+    // pipes may stay open this long before the leftovers are killed. A command whose tree ends with it closes the
+    // pipes at once, so this costs nothing in the usual case.
+    private static readonly TimeSpan DrainWindow = TimeSpan.FromSeconds(1);
+
+    // SIGKILL cannot be caught, but a process in uninterruptible sleep (say, on a hung network mount) dies only
+    // when its I/O returns: the run waits this long for killed processes to go, not forever.
+    private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan KillPollInterval = TimeSpan.FromMilliseconds(20);
+
+    // Timers cannot wait longer than int.MaxValue milliseconds (about 24.8 days).
+    private static readonly TimeSpan MaxGracePeriod = TimeSpan.FromMilliseconds(int.MaxValue);
+
+    private static readonly Lazy<(string? Path, string? Problem)> Setsid = new(FindSetsid);
+
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+    /// <summary>
+    /// Runs <paramref name="spec"/> to its end, or until <see cref="RunControl.Stop"/> stops it. Never throws for a
+    /// program that cannot start: the outcome's <see cref="ProcessOutcome.StartError"/> says why.
+    /// </summary>
+    /// <param name="spec">The process to run.</param>
+    /// <param name="control">How the run is stopped and where its output goes live.</param>
+    /// <param name="cancellationToken">
+    /// Hard abort (the silo is shutting down): the whole tree is killed with SIGKILL at once and the call throws
+    /// <see cref="OperationCanceledException"/>.
+    /// </param>
+    public async Task<ProcessOutcome> RunAsync(ProcessSpec spec, RunControl control, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(control);
+        ArgumentOutOfRangeException.ThrowIfLessThan(control.GracePeriod, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(control.GracePeriod, MaxGracePeriod);
+        cancellationToken.ThrowIfCancellationRequested();
+
         var cap = options.CurrentValue.MaxOutputBytes;
         var stdout = new CappedOutput(cap);
         var stderr = new CappedOutput(cap);
-        var command = Cli.Wrap(spec.Executable)
-            .WithArguments(spec.Arguments)
-            .WithEnvironmentVariables(spec.Environment.ToDictionary(e => e.Key, e => (string?)e.Value))
-            .WithStandardInputPipe(PipeSource.Null)
-            .WithStandardOutputPipe(PipeTarget.Create(stdout.ReadFromAsync))
-            .WithStandardErrorPipe(PipeTarget.Create(stderr.ReadFromAsync))
-            .WithValidation(CommandResultValidation.None);
-        if (spec.WorkingDirectory is { } workingDirectory)
+        if (control.Stop.IsCancellationRequested)
         {
-            command = command.WithWorkingDirectory(workingDirectory);
+            return new ProcessOutcome(null, null, stdout, stderr, Stopped: true);
         }
 
+        var (startInfo, problem) = Prepare(spec);
+        if (startInfo is null)
+        {
+            return new ProcessOutcome(null, StartError(spec, problem), stdout, stderr, Stopped: false);
+        }
+
+        Process process;
         try
         {
-            var result = await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-            return new ProcessOutcome(result.ExitCode, null, stdout, stderr);
+            process = Process.Start(startInfo) ?? throw new InvalidOperationException("Process.Start returned no process.");
         }
-        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or DirectoryNotFoundException)
+        catch (Win32Exception ex)
         {
-            return new ProcessOutcome(null, DescribeStartFailure(spec, ex), stdout, stderr);
+            return new ProcessOutcome(null, DescribeStartFailure(spec, ex), stdout, stderr, Stopped: false);
+        }
+
+        using (process)
+        {
+            var pid = process.Id;
+            var tree = new ProcessTree(pid);
+            var pump = new OutputPump(control.OnOutput);
+            var reading = Task.WhenAll(
+                pump.Start(process.StandardOutput.BaseStream, stdout, OutputStream.Stdout),
+                pump.Start(process.StandardError.BaseStream, stderr, OutputStream.Stderr));
+            process.StandardInput.Close();
+
+            var treeKilled = false;
+            try
+            {
+                var stopped = await WaitForExitAsync(process, tree, spec, control, cancellationToken).ConfigureAwait(false);
+
+                // A stopped tree already had its grace period; otherwise leftovers get the drain window to finish.
+                if (!stopped)
+                {
+                    await DrainAsync(reading, cancellationToken).ConfigureAwait(false);
+                }
+
+                var leftovers = await KillTreeAsync(tree, spec, pid).ConfigureAwait(false);
+                treeKilled = true;
+                if (leftovers > 0 && !stopped)
+                {
+                    LogLeftoversKilled(leftovers, spec.Executable, pid);
+                }
+
+                // With the tree gone the pipes reach end-of-file at once, unless a process that escaped the tree
+                // (a daemon that left the session and its parent) still holds them: then its output is abandoned.
+                await DrainAsync(reading, cancellationToken).ConfigureAwait(false);
+                pump.Close();
+                if (!reading.IsCompleted)
+                {
+                    LogOutputAbandoned(spec.Executable, pid);
+                }
+
+                if (pump.ReceiverFailure is { } failure)
+                {
+                    LogReceiverFailed(failure, spec.Executable, pid);
+                }
+
+                int? exitCode = process.HasExited ? process.ExitCode : null;
+                if (!stopped && DescribeExecFailure(spec, exitCode, stderr) is { } execFailure)
+                {
+                    return new ProcessOutcome(null, execFailure, stdout, stderr, Stopped: false);
+                }
+
+                return new ProcessOutcome(exitCode, null, stdout, stderr, stopped);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await KillTreeAsync(tree, spec, pid).ConfigureAwait(false);
+                treeKilled = true;
+                LogAborted(spec.Executable, pid);
+                throw;
+            }
+            finally
+            {
+                pump.Close();
+                if (!treeKilled)
+                {
+                    // An unexpected failure must not leave the tree running either.
+                    tree.Signal(LinuxInterop.SigKill);
+                }
+            }
         }
     }
 
-    private static string DescribeStartFailure(ProcessSpec spec, Exception ex)
+    /// <summary>Waits for the command to exit, stopping it if asked; returns whether it was stopped.</summary>
+    private async Task<bool> WaitForExitAsync(Process process, ProcessTree tree, ProcessSpec spec, RunControl control, CancellationToken abort)
     {
-        var cause = (ex.InnerException as Win32Exception ?? ex as Win32Exception)?.NativeErrorCode switch
+        using (var stopOrAbort = CancellationTokenSource.CreateLinkedTokenSource(control.Stop, abort))
+        {
+            try
+            {
+                await process.WaitForExitAsync(stopOrAbort.Token).ConfigureAwait(false);
+                return false;
+            }
+            catch (OperationCanceledException) when (!abort.IsCancellationRequested)
+            {
+            }
+        }
+
+        if (process.HasExited)
+        {
+            // It ended on its own as the stop came.
+            return false;
+        }
+
+        LogStopping(spec.Executable, process.Id, control.GracePeriod.TotalMilliseconds);
+        tree.Signal(LinuxInterop.SigTerm);
+        using (var grace = CancellationTokenSource.CreateLinkedTokenSource(abort))
+        {
+            grace.CancelAfter(control.GracePeriod);
+            try
+            {
+                await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                return true;
+            }
+            catch (OperationCanceledException) when (!abort.IsCancellationRequested)
+            {
+            }
+        }
+
+        LogGraceExpired(spec.Executable, process.Id, control.GracePeriod.TotalMilliseconds);
+        tree.Signal(LinuxInterop.SigKill);
+        try
+        {
+            await process.WaitForExitAsync(abort).WaitAsync(KillTimeout, abort).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // KillTreeAsync, next, reports what survived.
+        }
+
+        return true;
+    }
+
+    private static async Task DrainAsync(Task reading, CancellationToken abort)
+    {
+        try
+        {
+            await reading.WaitAsync(DrainWindow, abort).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    /// <summary>Kills every running member of the tree and waits for them to go; returns how many were running.</summary>
+    private async Task<int> KillTreeAsync(ProcessTree tree, ProcessSpec spec, int pid)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var found = tree.Signal(LinuxInterop.SigKill);
+        var running = found;
+        while (running > 0)
+        {
+            if (Stopwatch.GetElapsedTime(started) >= KillTimeout)
+            {
+                LogKillFailed(running, spec.Executable, pid, KillTimeout.TotalMilliseconds);
+                break;
+            }
+
+            await Task.Delay(KillPollInterval).ConfigureAwait(false);
+            running = tree.Signal(LinuxInterop.SigKill);
+        }
+
+        return found;
+    }
+
+    private static (ProcessStartInfo? StartInfo, string? Problem) Prepare(ProcessSpec spec)
+    {
+        if (spec.WorkingDirectory is { } directory && !Directory.Exists(directory))
+        {
+            return (null, $"its working directory '{directory}' does not exist");
+        }
+
+        var (path, problem) = ExecutableLocator.Locate(spec.Executable);
+        if (path is null)
+        {
+            return (null, problem);
+        }
+
+        if (Setsid.Value is not { Path: { } setsid })
+        {
+            return (null, Setsid.Value.Problem);
+        }
+
+        // setsid makes the process a session and group leader, then execs the command in place: the pid stays,
+        // and pgid = sid = pid. (It forks only when started as a group leader, which a child of the silo never
+        // is; --wait keeps the exit code right even then.) "--" ends setsid's options, whatever the path holds.
+        var startInfo = new ProcessStartInfo(setsid)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = spec.WorkingDirectory ?? "",
+        };
+        startInfo.ArgumentList.Add("--wait");
+        startInfo.ArgumentList.Add("--");
+        startInfo.ArgumentList.Add(path);
+        foreach (var argument in spec.Arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in spec.Environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        return (startInfo, null);
+    }
+
+    private static (string? Path, string? Problem) FindSetsid()
+    {
+        const string Why = "which runs each command in a session of its own so that it can be stopped as a whole; install util-linux";
+        var path = ((string[])["/usr/bin/setsid", "/bin/setsid"]).FirstOrDefault(p => File.Exists(p) && LinuxInterop.CanExecute(p))
+                   ?? ExecutableLocator.Locate("setsid").Path;
+        if (path is null)
+        {
+            return (null, $"this worker lacks util-linux 'setsid' (looked in /usr/bin, /bin and on PATH), {Why}");
+        }
+
+        // The runner relies on util-linux's options and on how it reports a failed exec; busybox's setsid differs.
+        return IsUtilLinux(path) ? (path, null) : (null, $"'{path}' is not util-linux's setsid, {Why}");
+    }
+
+    private static bool IsUtilLinux(string setsid)
+    {
+        var startInfo = new ProcessStartInfo(setsid, "--version")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        try
+        {
+            using var probe = Process.Start(startInfo);
+            if (probe is null)
+            {
+                return false;
+            }
+
+            // A version line fits any pipe buffer, so waiting before reading cannot deadlock.
+            if (!probe.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                probe.Kill();
+                return false;
+            }
+
+            return probe.StandardOutput.ReadToEnd().Contains("util-linux", StringComparison.Ordinal);
+        }
+        catch (Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    private static string StartError(ProcessSpec spec, string? cause) =>
+        $"The command could not start '{spec.Executable}': {cause ?? "unknown reason"}.";
+
+    /// <summary>
+    /// Maps an exec failure that setsid reports (after the checks passed, e.g. a missing interpreter) to a start
+    /// error. setsid prints "setsid: failed to execute …" and exits 127 when a file is missing, 126 otherwise.
+    /// </summary>
+    private static string? DescribeExecFailure(ProcessSpec spec, int? exitCode, CappedOutput stderr)
+    {
+        var text = exitCode is 126 or 127 ? stderr.ToString() : "";
+        if (!text.StartsWith("setsid: ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var cause = exitCode == 127
+            ? "the program or its interpreter (its #! line or ELF loader) was not found"
+            : $"it could not be executed ({text.Split('\n')[0]})";
+        return StartError(spec, cause);
+    }
+
+    private static string DescribeStartFailure(ProcessSpec spec, Win32Exception ex)
+    {
+        var cause = ex.NativeErrorCode switch
         {
             2 => "the program was not found",
             13 => "permission denied (is it executable?)",
-            _ => (ex.InnerException ?? ex).Message,
+            _ => ex.Message,
         };
-        if (spec.WorkingDirectory is { } dir && !Directory.Exists(dir))
+        if (spec.WorkingDirectory is { } directory && !Directory.Exists(directory))
         {
-            cause = $"its working directory '{dir}' does not exist";
+            cause = $"its working directory '{directory}' does not exist";
         }
 
-        return $"The command could not start '{spec.Executable}': {cause}.";
+        return StartError(spec, cause);
     }
 }

@@ -103,7 +103,7 @@ public sealed partial class WorkerPool(
             return CommandResults.Refused(action.Command, action.Attempt, worker, startedAt, $"This worker cannot run it: {ex.Message}");
         }
 
-        var outcome = await runner.RunAsync(spec, stoppingToken).ConfigureAwait(false);
+        var outcome = await runner.RunAsync(spec, new RunControl(), stoppingToken).ConfigureAwait(false);
         return CommandResults.From(action.Command, action.Attempt, worker, startedAt, time.GetUtcNow(), outcome);
     }
 }

@@ -19,7 +19,7 @@ public sealed class CommandResultsTests
     }
 
     private static CommandResult From(int? exitCode, string? startError = null, string stdout = "", string stderr = "") =>
-        CommandResults.From("echo hi", 2, Worker, StartedAt, FinishedAt, new ProcessOutcome(exitCode, startError, Output(stdout), Output(stderr)));
+        CommandResults.From("echo hi", 2, Worker, StartedAt, FinishedAt, new ProcessOutcome(exitCode, startError, Output(stdout), Output(stderr), Stopped: false));
 
     [Fact]
     public void From_ExitZero_IsSuccessWithoutError()
@@ -98,7 +98,7 @@ public sealed class CommandResultsTests
         var stdout = Output(new string('o', 3000));
         var stderr = Output(new string('e', 1500));
 
-        var result = CommandResults.From("demo run", 3, Worker, StartedAt, FinishedAt, new ProcessOutcome(0, null, stdout, stderr));
+        var result = CommandResults.From("demo run", 3, Worker, StartedAt, FinishedAt, new ProcessOutcome(0, null, stdout, stderr, Stopped: false));
 
         Assert.Equal("demo run", result.Command);
         Assert.Equal(3, result.Attempt);

@@ -24,7 +24,7 @@ public sealed class CommandRunnerTests : IDisposable
         new(executable, arguments, null, new Dictionary<string, string>());
 
     private static Task<ProcessOutcome> RunAsync(ProcessSpec spec, int maxOutputBytes = ExecutionOptions.DefaultMaxOutputBytes) =>
-        Runner(maxOutputBytes).RunAsync(spec, CancellationToken.None).WaitAsync(HangLimit);
+        Runner(maxOutputBytes).RunAsync(spec, new RunControl()).WaitAsync(HangLimit);
 
     [Fact]
     public async Task RunAsync_StdoutAndStderr_AreCapturedSeparately()
@@ -35,6 +35,7 @@ public sealed class CommandRunnerTests : IDisposable
         Assert.Equal(0, outcome.ExitCode);
         Assert.Equal("to-out\nmore-out\n", outcome.Stdout.ToString());
         Assert.Equal("to-err\n", outcome.Stderr.ToString());
+        Assert.False(outcome.Stopped);
     }
 
     [Fact]
@@ -59,6 +60,8 @@ public sealed class CommandRunnerTests : IDisposable
     [Theory]
     [InlineData(3)]
     [InlineData(2)]
+    [InlineData(126)]
+    [InlineData(127)]
     [InlineData(255)]
     public async Task RunAsync_NonZeroExit_PassesTheExitCodeThrough(int exitCode)
     {
@@ -143,6 +146,40 @@ public sealed class CommandRunnerTests : IDisposable
         Assert.NotNull(outcome.StartError);
         Assert.Contains("permission denied", outcome.StartError, StringComparison.Ordinal);
         Assert.Equal("", outcome.Stdout.ToString());
+    }
+
+    [Fact]
+    public async Task RunAsync_CommandNotFoundInsideAShell_IsAnExitCodeNotAStartError()
+    {
+        var outcome = await RunAsync(Spec("/bin/sh", "-c", "plexus-no-such-program-on-path"));
+
+        Assert.Null(outcome.StartError);
+        Assert.Equal(127, outcome.ExitCode);
+    }
+
+    [Fact]
+    public async Task RunAsync_Directory_ReturnsStartErrorSayingItIsADirectory()
+    {
+        var outcome = await RunAsync(Spec(_tempDir));
+
+        Assert.Null(outcome.ExitCode);
+        Assert.NotNull(outcome.StartError);
+        Assert.Contains("is a directory", outcome.StartError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ScriptWithMissingInterpreter_ReturnsStartErrorNamingTheInterpreter()
+    {
+        var script = Path.Combine(_tempDir, "bad-interpreter.sh");
+        await File.WriteAllTextAsync(script, "#!/plexus/no-such-interpreter\necho should-not-run\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var outcome = await RunAsync(Spec(script));
+
+        Assert.Null(outcome.ExitCode);
+        Assert.NotNull(outcome.StartError);
+        Assert.Contains("interpreter", outcome.StartError, StringComparison.Ordinal);
+        Assert.Contains(script, outcome.StartError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,153 @@
+using System.Globalization;
+
+namespace Plexus.Execution;
+
+/// <summary>One line of <c>/proc/&lt;pid&gt;/stat</c>: the fields the runner needs.</summary>
+internal sealed record ProcStat(int Pid, char State, int ParentPid, int Group, int Session, long StartTime)
+{
+    /// <summary>Gets whether the process still runs: a zombie has exited and only waits to be reaped.</summary>
+    public bool IsRunning => State is not ('Z' or 'X' or 'x');
+
+    /// <summary>Reads one process, or returns null when it is gone.</summary>
+    public static ProcStat? TryRead(int pid)
+    {
+        try
+        {
+            return Parse(pid, File.ReadAllText($"/proc/{pid}/stat"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads every process visible in /proc.</summary>
+    public static List<ProcStat> ReadAll()
+    {
+        var all = new List<ProcStat>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && TryRead(pid) is { } stat)
+            {
+                all.Add(stat);
+            }
+        }
+
+        return all;
+    }
+
+    private static ProcStat? Parse(int pid, string text)
+    {
+        // The command name (field 2) is in parentheses and may itself hold spaces and ')': split after the last one.
+        var close = text.LastIndexOf(')');
+        if (close < 0 || close + 2 >= text.Length)
+        {
+            return null;
+        }
+
+        // fields[0] is field 3 of proc(5) (state), so field n is fields[n - 3].
+        var fields = text[(close + 2)..].Split(' ');
+        if (fields.Length < 20)
+        {
+            return null;
+        }
+
+        return new ProcStat(
+            pid,
+            fields[0][0],
+            int.Parse(fields[1], CultureInfo.InvariantCulture),
+            int.Parse(fields[2], CultureInfo.InvariantCulture),
+            int.Parse(fields[3], CultureInfo.InvariantCulture),
+            long.Parse(fields[19], CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>
+/// The processes of one run: the process the runner started (run through <c>setsid</c>, so it leads its own
+/// session and process group with pgid = sid = its pid), every process in that session or group, every
+/// descendant of those (a child that called setsid itself is still found while its parent lives), and every
+/// member seen in an earlier scan. Found by reading /proc at the moment of each call.
+/// </summary>
+internal sealed class ProcessTree
+{
+    private readonly int _root;
+    private readonly long? _rootStartTime;
+
+    // Members seen before, by pid and start time (a pid alone may be reused once its process is gone): a member
+    // that left the session and then lost its parent is still known here.
+    private readonly HashSet<(int Pid, long StartTime)> _seen = [];
+
+    /// <summary>Starts tracking the tree whose root is <paramref name="rootPid"/>, a process just started.</summary>
+    public ProcessTree(int rootPid)
+    {
+        _root = rootPid;
+        _rootStartTime = ProcStat.TryRead(rootPid)?.StartTime;
+    }
+
+    /// <summary>Returns the members that still run.</summary>
+    public List<ProcStat> RunningMembers()
+    {
+        var all = ProcStat.ReadAll();
+
+        // Linux does not reuse a pid while it is still some process' group or session id, so the root's pid names
+        // this run's session and group for as long as a member lives. If another process now has that pid, the
+        // pid was reused: none of this run's processes is left in the session or group.
+        var holder = all.Find(p => p.Pid == _root);
+        var rootPidIsOurs = holder is null || holder.StartTime == _rootStartTime;
+
+        var members = new Dictionary<int, ProcStat>();
+        foreach (var process in all)
+        {
+            var inRun = rootPidIsOurs && (process.Pid == _root || process.Session == _root || process.Group == _root);
+            if (inRun || _seen.Contains((process.Pid, process.StartTime)))
+            {
+                members[process.Pid] = process;
+            }
+        }
+
+        var children = all.ToLookup(p => p.ParentPid);
+        var pending = new Queue<ProcStat>(members.Values);
+        while (pending.TryDequeue(out var parent))
+        {
+            foreach (var child in children[parent.Pid])
+            {
+                if (members.TryAdd(child.Pid, child))
+                {
+                    pending.Enqueue(child);
+                }
+            }
+        }
+
+        members.Remove(Environment.ProcessId);
+        foreach (var member in members.Values)
+        {
+            _seen.Add((member.Pid, member.StartTime));
+        }
+
+        return [.. members.Values.Where(m => m.IsRunning)];
+    }
+
+    /// <summary>
+    /// Sends <paramref name="signal"/> to the run's process group and to every running member; returns how many
+    /// members were running.
+    /// </summary>
+    public int Signal(int signal)
+    {
+        var members = RunningMembers();
+
+        // The group signal also reaches a member forked after the scan. Only sent while a member is in the group:
+        // that member keeps the group id from being reused by an unrelated process.
+        if (members.Exists(m => m.Group == _root))
+        {
+            LinuxInterop.Kill(-_root, signal);
+        }
+
+        foreach (var member in members)
+        {
+            LinuxInterop.Kill(member.Pid, signal);
+        }
+
+        return members.Count;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text;
+
+namespace Plexus.Tests.Unit.Support;
+
+/// <summary>A running process as /proc shows it.</summary>
+internal sealed record ProcessEntry(int Pid, string Name, int Group, int Session);
+
+/// <summary>
+/// Finds the processes a test started by a marker variable in their environment (every process of a command's
+/// tree inherits it), so a test can wait for them to appear and check that none outlives the run.
+/// </summary>
+internal static class ProcessTable
+{
+    /// <summary>The environment variable that carries a test's marker.</summary>
+    public const string MarkerVariable = "PLEXUS_TEST_MARKER";
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Returns the running (not zombie) processes whose environment holds <paramref name="marker"/>.</summary>
+    public static List<ProcessEntry> Marked(string marker)
+    {
+        var needle = Encoding.UTF8.GetBytes($"{MarkerVariable}={marker}\0");
+        var found = new List<ProcessEntry>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.ReadAllBytes($"{dir}/environ").AsSpan().IndexOf(needle) >= 0
+                    && Read(File.ReadAllText($"{dir}/stat"), pid) is { } entry)
+                {
+                    found.Add(entry);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone while being read, or not ours.
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds for the marked processes; fails after <paramref name="timeout"/>.</summary>
+    public static async Task<List<ProcessEntry>> WaitForMarkedAsync(
+        string marker, Func<List<ProcessEntry>, bool> condition, string awaited, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var marked = Marked(marker);
+            if (condition(marked))
+            {
+                return marked;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after {timeout} waiting for {awaited}; marked processes: " +
+                            string.Join(", ", marked.Select(p => $"{p.Pid} {p.Name}")));
+            }
+
+            await Task.Delay(PollInterval);
+        }
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails after <paramref name="timeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string awaited, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after {timeout} waiting for {awaited}.");
+            }
+
+            await Task.Delay(PollInterval);
+        }
+    }
+
+    /// <summary>Parses a /proc/&lt;pid&gt;/stat line; null for a zombie.</summary>
+    public static ProcessEntry? Read(string stat, int pid)
+    {
+        var open = stat.IndexOf('(', StringComparison.Ordinal);
+        var close = stat.LastIndexOf(')');
+        var fields = stat[(close + 2)..].Split(' ');
+        if (fields[0] is "Z" or "X")
+        {
+            return null;
+        }
+
+        return new ProcessEntry(
+            pid,
+            stat[(open + 1)..close],
+            int.Parse(fields[2], CultureInfo.InvariantCulture),
+            int.Parse(fields[3], CultureInfo.InvariantCulture));
+    }
+}
