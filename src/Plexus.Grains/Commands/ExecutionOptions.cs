@@ -22,6 +22,18 @@ public sealed class ExecutionOptions
     public int MaxOutputBytes { get; set; } = DefaultMaxOutputBytes;
 
     /// <summary>
+    /// Gets or sets how long a stopped command (cancel, run-time limit) may take to exit after SIGTERM before its
+    /// process tree is killed with SIGKILL (<c>Plexus:StopGracePeriod</c>). Default is 10 seconds.
+    /// </summary>
+    public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gets or sets the run-time limit of an attempt dispatched without <c>--timeout</c>
+    /// (<c>Plexus:DefaultTimeout</c>). Default is none.
+    /// </summary>
+    public TimeSpan? DefaultTimeout { get; set; }
+
+    /// <summary>
     /// Gets the command catalog: the name a dispatched string starts with, mapped to the program it runs
     /// (<c>Plexus:Commands:&lt;name&gt;:Executable</c>, …). Only names in the catalog can be dispatched.
     /// </summary>

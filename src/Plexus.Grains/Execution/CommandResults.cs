@@ -37,6 +37,16 @@ public static class CommandResults
         };
     }
 
+    /// <summary>Marks <paramref name="result"/> as stopped on purpose: an error that says why, whatever the exit code.</summary>
+    public static CommandResult Stopped(CommandResult result, StopReason reason, TimeSpan? limit) => result with
+    {
+        Status = ResultStatus.Error,
+        StoppedBy = reason,
+        Error = reason == StopReason.TimedOut
+            ? $"The command ran past its run-time limit of {limit?.TotalSeconds:0.###} s and was stopped."
+            : "The command was cancelled and stopped.",
+    };
+
     /// <summary>Builds the error result of an attempt that never reached a process.</summary>
     public static CommandResult Refused(
         string command, int attempt, WorkerInfo worker, DateTimeOffset at, string error) => new()

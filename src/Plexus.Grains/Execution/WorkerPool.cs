@@ -38,6 +38,9 @@ public sealed partial class WorkerPool(
         })
         .Build();
 
+    // How often a running attempt sends its output and progress to the action grain.
+    private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(250);
+
     private WorkerInfo Worker => new(silo.SiloAddress.ToString(), Environment.MachineName);
 
     /// <summary>Queues <paramref name="envelope"/> for the next free worker.</summary>
@@ -83,13 +86,14 @@ public sealed partial class WorkerPool(
 
         WorkerMetrics.AttemptsStarted.Add(1);
 
-        var result = await RunAsync(started, worker, stoppingToken).ConfigureAwait(false);
+        var result = await RunAsync(action, started, worker, control, stoppingToken).ConfigureAwait(false);
         await _report.ExecuteAsync(async _ => await action.CompleteAsync(result).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
         WorkerMetrics.AttemptsFinished.Add(1, new KeyValuePair<string, object?>("status", result.Status));
         LogAttemptFinished(envelope.ActionId, envelope.Attempt, result.Status, result.ExitCode, result.Duration.TotalMilliseconds);
     }
 
-    private async Task<CommandResult> RunAsync(ActionSnapshot action, WorkerInfo worker, CancellationToken stoppingToken)
+    private async Task<CommandResult> RunAsync(
+        IActionGrain grain, ActionSnapshot action, WorkerInfo worker, AttemptControl control, CancellationToken stoppingToken)
     {
         var startedAt = time.GetUtcNow();
         ProcessSpec spec;
@@ -103,7 +107,68 @@ public sealed partial class WorkerPool(
             return CommandResults.Refused(action.Command, action.Attempt, worker, startedAt, $"This worker cannot run it: {ex.Message}");
         }
 
-        var outcome = await runner.RunAsync(spec, new RunControl(), stoppingToken).ConfigureAwait(false);
-        return CommandResults.From(action.Command, action.Attempt, worker, startedAt, time.GetUtcNow(), outcome);
+        var limit = action.Timeout ?? options.Value.DefaultTimeout;
+        if (limit is { } runTimeLimit)
+        {
+            control.StopAfter(runTimeLimit, time);
+        }
+
+        var reporter = new AttemptReporter(action.Attempt);
+        using var reportingDone = new CancellationTokenSource();
+        var reporting = ReportLoopAsync(grain, reporter, control, reportingDone.Token);
+        var run = new RunControl { Stop = control.Stopping, GracePeriod = options.Value.StopGracePeriod, OnOutput = reporter.Add };
+        ProcessOutcome outcome;
+        try
+        {
+            outcome = await runner.RunAsync(spec, run, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await reportingDone.CancelAsync().ConfigureAwait(false);
+            await reporting.ConfigureAwait(false);
+        }
+
+        // The last output and progress reach watchers before the outcome does.
+        await SendReportAsync(grain, reporter.Drain(final: true), control).ConfigureAwait(false);
+        var result = CommandResults.From(action.Command, action.Attempt, worker, startedAt, time.GetUtcNow(), outcome);
+        return outcome.Stopped && control.Reason is { } reason ? CommandResults.Stopped(result, reason, limit) : result;
+    }
+
+    // Live output and progress go to the action grain a few times a second, batched, while the command runs.
+    private async Task ReportLoopAsync(IActionGrain grain, AttemptReporter reporter, AttemptControl control, CancellationToken done)
+    {
+        using var timer = new PeriodicTimer(ReportInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(done).ConfigureAwait(false))
+            {
+                await SendReportAsync(grain, reporter.Drain(), control).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (done.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SendReportAsync(IActionGrain grain, AttemptReport? report, AttemptControl control)
+    {
+        if (report is null)
+        {
+            return;
+        }
+
+        try
+        {
+            // A "no" means the attempt must stop: a cancel whose push to us was lost, or a superseded attempt.
+            if (!await grain.ReportAsync(report).ConfigureAwait(false))
+            {
+                control.Stop(StopReason.Cancelled);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Live updates are best effort; the result is reported with retries.
+            LogReportFailed(ex, report.Attempt);
+        }
     }
 }

@@ -170,6 +170,104 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
         Assert.False(File.Exists(marker), "the expired command ran");
     }
 
+    [Fact]
+    public async Task Cancel_RunningAction_StopsTreeAndEndsCancelledWithOutputSoFar()
+    {
+        var pidFile = Path.Combine(fixture.WorkDir, $"pids-{Guid.NewGuid():N}");
+        var queued = await fixture.Actions.DispatchAsync(new ActionRequest(
+            $"sh 'trap \"\" TERM; sleep 60 & echo $$ $! > {pidFile}; echo started; wait'", "tests"));
+        await WaitUntilAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).EndsWith('\n'), "the command to start");
+        var pids = File.ReadAllText(pidFile).Split(' ', StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
+
+        var answer = await fixture.Actions.CancelAsync(queued.Id, "tester");
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var final = await WaitAsync(queued.Id);
+
+        Assert.True(answer.Accepted, answer.Message);
+        Assert.Equal(ActionStatus.Cancelled, final.Status);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2 + 2), $"cancel took {stopwatch.Elapsed}");
+        Assert.Equal(StopReason.Cancelled, final.Result!.StoppedBy);
+        Assert.Equal(ResultStatus.Error, final.Result.Status);
+        Assert.Contains("started", final.Result.Stdout, StringComparison.Ordinal);
+        Assert.All(pids, pid => Assert.False(IsAlive(pid), $"process {pid} of the cancelled tree is still alive"));
+    }
+
+    [Fact]
+    public async Task Dispatch_RunTimeLimitPasses_EndsTimedOut()
+    {
+        var queued = await fixture.Actions.DispatchAsync(new ActionRequest("sh 'echo working; sleep 60'", "tests", Timeout: TimeSpan.FromMilliseconds(500)));
+
+        var final = await WaitAsync(queued.Id);
+
+        Assert.Equal(ActionStatus.TimedOut, final.Status);
+        Assert.Equal(StopReason.TimedOut, final.Result!.StoppedBy);
+        Assert.Contains("run-time limit", final.Result.Error, StringComparison.Ordinal);
+        Assert.Equal("working\n", final.Result.Stdout);
+        Assert.True(final.Result.Duration < TimeSpan.FromSeconds(10), $"ran {final.Result.Duration}");
+    }
+
+    [Fact]
+    public async Task Watch_DemoCommand_ReceivesStatusChangesStagesAndOutputInOrder()
+    {
+        var queued = await fixture.Actions.DispatchAsync(new ActionRequest("demo --items 300", "tests"));
+        var statuses = new List<ActionStatus>();
+        var stages = new List<string>();
+        var processed = new List<long>();
+        var output = new System.Text.StringBuilder();
+        using var timeout = new CancellationTokenSource(Deadline);
+
+        await foreach (var item in fixture.Actions.WatchAsync(queued.Id, timeout.Token))
+        {
+            if (item.Action is { } action)
+            {
+                if (statuses.Count == 0 || statuses[^1] != action.Status)
+                {
+                    statuses.Add(action.Status);
+                }
+
+                if (action.Stages.LastOrDefault() is { } stage)
+                {
+                    if (stages.Count == 0 || stages[^1] != stage.Name)
+                    {
+                        stages.Add(stage.Name);
+                    }
+
+                    if (stage.Name == "Processing" && stage.Processed is { } done)
+                    {
+                        processed.Add(done);
+                    }
+                }
+            }
+            else
+            {
+                output.Append(item.Output!.Text);
+            }
+        }
+
+        Assert.Equal(ActionStatus.Succeeded, statuses[^1]);
+        Assert.Equal(statuses.Order().ToList(), statuses);
+        Assert.Contains(ActionStatus.Running, statuses);
+        Assert.Equal(["Setup", "Processing", "Analysis"], stages);
+        Assert.True(processed.Count >= 2, $"saw Processing counts {string.Join(",", processed)}");
+        Assert.Equal(processed.Order().ToList(), processed);
+        Assert.Contains("Done: processed 300 items.", output.ToString(), StringComparison.Ordinal);
+        var final = await fixture.Actions.GetAsync(queued.Id);
+        Assert.All(final!.Stages, s => Assert.Equal(StageStatus.Completed, s.Status));
+    }
+
+    private static bool IsAlive(int pid) =>
+        File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('Z');
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < until, $"Awaited {what}.");
+            await Task.Delay(20);
+        }
+    }
+
     // Starts one slow command per worker and returns once all of them run, so the next dispatch waits in the queue.
     private async Task<ActionSnapshot[]> OccupyAllWorkersAsync()
     {

@@ -32,7 +32,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Plexus:Concurrency"] = Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Plexus:StopGracePeriod"] = "00:00:02",
             ["Plexus:Commands:echo:Executable"] = "echo",
+            ["Plexus:Commands:demo:Executable"] = "plexus-demo",
             ["Plexus:Commands:missing:Executable"] = "/nonexistent/program",
             ["Plexus:Commands:sh:Executable"] = "/bin/sh",
             ["Plexus:Commands:sh:Arguments:0"] = "-c",
