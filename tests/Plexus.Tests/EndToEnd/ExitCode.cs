@@ -6,8 +6,15 @@ namespace Plexus.Tests.EndToEnd;
 /// </summary>
 public static class ExitCode
 {
+    /// <summary>Done.</summary>
     public const int Ok = 0;
+
+    /// <summary>A bad option, a command the cluster refused, a malformed action id.</summary>
     public const int InvalidInput = 64;
+
+    /// <summary>No action has the given id.</summary>
     public const int NotFound = 66;
+
+    /// <summary>The cluster cannot be reached.</summary>
     public const int Unavailable = 69;
 }

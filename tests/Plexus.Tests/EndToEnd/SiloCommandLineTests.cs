@@ -6,6 +6,7 @@ using Xunit;
 namespace Plexus.Tests.EndToEnd;
 
 /// <summary>How <c>plexus-silo</c> answers its flags and a start that cannot work.</summary>
+[Collection(StandaloneProcessCollection.Name)]
 public sealed class SiloCommandLineTests : IDisposable
 {
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
@@ -16,7 +17,7 @@ public sealed class SiloCommandLineTests : IDisposable
     [Fact]
     public async Task Silo_UnknownFlag_Exits2WithMessage()
     {
-        var result = await RunSiloAsync("--bogus", "1");
+        var result = await RunSiloAsync("--bogus");
 
         result.ShouldExit(2);
         Assert.Contains("unknown option '--bogus'", result.Stderr, StringComparison.Ordinal);

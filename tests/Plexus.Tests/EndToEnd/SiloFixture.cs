@@ -24,9 +24,21 @@ public sealed class SiloFixture : IAsyncLifetime
 }
 
 /// <summary>The end-to-end tests that share one silo; they run one after another, so row counts are stable within a test.</summary>
-[CollectionDefinition(Name)]
+/// <remarks>
+/// Not parallel with other collections: a silo and a client process each want a core while they start, and CI has
+/// two. Run alone, every step stays near its usual second and far from its deadline.
+/// </remarks>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class SharedSiloCollection : ICollectionFixture<SiloFixture>
 {
     /// <summary>The collection name.</summary>
     public const string Name = "Shared silo";
+}
+
+/// <summary>The end-to-end tests that start processes of their own (or none that listen); not parallel, for the same reason.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class StandaloneProcessCollection
+{
+    /// <summary>The collection name.</summary>
+    public const string Name = "Standalone processes";
 }

@@ -3,6 +3,7 @@ using Xunit;
 namespace Plexus.Tests.EndToEnd;
 
 /// <summary>Actions outlive their silo: a silo started again on the same data folder serves them unchanged.</summary>
+[Collection(StandaloneProcessCollection.Name)]
 public sealed class SiloRestartTests : IAsyncLifetime
 {
     private static readonly TimeSpan FinalTimeout = TimeSpan.FromSeconds(30);

@@ -3,6 +3,7 @@ using Xunit;
 namespace Plexus.Tests.EndToEnd;
 
 /// <summary>The client pointed at a port where no silo listens.</summary>
+[Collection(StandaloneProcessCollection.Name)]
 public sealed class UnreachableClusterTests
 {
     // A command-line user waits for an answer: saying that nothing listens must not take minutes.
