@@ -30,6 +30,9 @@ public sealed class PlexusConnection : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.UseOrleansClient(client => client
             .UseStaticClustering(gateway)
+            // Orleans' default filter retries the first connection for about three minutes; a command-line user
+            // is better served by an answer now (exit 69) than by a silent wait.
+            .UseConnectionRetryFilter((_, _) => Task.FromResult(false))
             .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ClusterIds.ClusterId, ClusterIds.ServiceId)));
         var host = builder.Build();
         try

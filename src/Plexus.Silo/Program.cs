@@ -34,7 +34,8 @@ try
     await host.StartAsync();
 }
 catch (Exception ex) when (ex is OptionsValidationException or Orleans.Runtime.OrleansConfigurationException
-                              or System.Net.Sockets.SocketException or IOException)
+                              or System.Net.Sockets.SocketException or IOException
+                              or Microsoft.AspNetCore.Connections.AddressInUseException)
 {
     Console.Error.WriteLine($"plexus-silo: cannot start: {ex.Message}");
     return 1;

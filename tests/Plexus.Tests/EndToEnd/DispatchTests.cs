@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Xunit;
+
+namespace Plexus.Tests.EndToEnd;
+
+/// <summary>Dispatching commands through the real client to a real silo, and following the actions.</summary>
+[Collection(SharedSiloCollection.Name)]
+public sealed class DispatchTests(SiloFixture fixture)
+{
+    private static readonly TimeSpan FinalTimeout = TimeSpan.FromSeconds(30);
+
+    private PlexusClient Client => fixture.Silo.Client;
+
+    [Fact]
+    public async Task Dispatch_DemoSynchronously_ExitsZeroWithDemoOutput()
+    {
+        var result = await Client.RunAsync("dispatch", "demo --items 50");
+
+        result.ShouldExit(0);
+        Assert.Contains("Stage Processing: 50/50 items (100%)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Done: processed 50 items.", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispatch_DemoThatFails_ExitsOneWithDemoErrorOnStderr()
+    {
+        var result = await Client.RunAsync("dispatch", "demo --fail --items 50");
+
+        result.ShouldExit(1);
+        Assert.Contains("Error: processing failed at item 25 of 50 (requested with --fail).", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Stage Processing: 24/50 items", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Done:", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispatch_DemoHelp_ExitsZeroWithUsage()
+    {
+        var result = await Client.RunAsync("dispatch", "demo --help");
+
+        result.ShouldExit(0);
+        Assert.Contains("Usage: demo [OPTIONS]", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--items INTEGER", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispatch_DemoUnknownOption_ExitsTwoWithUsageError()
+    {
+        var result = await Client.RunAsync("dispatch", "demo --bogus");
+
+        result.ShouldExit(2);
+        Assert.Contains("Error: No such option: --bogus", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Usage: demo [OPTIONS]", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispatch_Async_PrintsIdThatStatusFollowsToSucceeded()
+    {
+        var dispatched = (await Client.RunAsync("dispatch", "--async", "echo hello")).ShouldExit(0);
+        var firstLine = dispatched.Stdout.Split('\n')[0].Trim();
+        Assert.True(Guid.TryParse(firstLine, out var id), $"Expected an action id on the first line.\n{dispatched}");
+
+        var final = await Poll.UntilAsync(
+            () => Client.RunAsync("status", id.ToString(), "--json"),
+            status => status.ExitCode == 0 && Document(status).GetProperty("status").GetString() == "Succeeded",
+            FinalTimeout,
+            $"action {id} to be Succeeded in `status --json`");
+
+        var action = Document(final);
+        Assert.Equal(id, action.GetProperty("id").GetGuid());
+        Assert.Equal("echo hello", action.GetProperty("command").GetString());
+        Assert.Equal(1, action.GetProperty("attempt").GetInt32());
+        var queuedAt = action.GetProperty("queuedAt").GetDateTimeOffset();
+        var startedAt = action.GetProperty("startedAt").GetDateTimeOffset();
+        var finishedAt = action.GetProperty("finishedAt").GetDateTimeOffset();
+        Assert.True(queuedAt <= startedAt && startedAt <= finishedAt, $"Expected queuedAt <= startedAt <= finishedAt.\n{final.Stdout}");
+        var result = action.GetProperty("result");
+        Assert.Equal("success", result.GetProperty("status").GetString());
+        Assert.Equal("hello\n", result.GetProperty("stdout").GetString());
+        Assert.Equal(0, result.GetProperty("exitCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task Dispatch_Json_PrintsFinalDocument()
+    {
+        var result = (await Client.RunAsync("dispatch", "--json", "echo hi")).ShouldExit(0);
+
+        var action = Document(result);
+        Assert.Equal("Succeeded", action.GetProperty("status").GetString());
+        Assert.Equal("echo hi", action.GetProperty("command").GetString());
+        Assert.Equal("hi\n", action.GetProperty("result").GetProperty("stdout").GetString());
+        Assert.Equal(0, action.GetProperty("result").GetProperty("exitCode").GetInt32());
+    }
+
+    private static JsonElement Document(ProcessResult result) => JsonOutput.Parse(result);
+}

@@ -1,0 +1,20 @@
+namespace Plexus.Tests.EndToEnd;
+
+/// <summary>
+/// The exit codes <c>plexus-client</c> documents. Written out rather than taken from the client's own constants:
+/// they are a contract with scripts, so a changed constant must fail here.
+/// </summary>
+public static class ExitCode
+{
+    /// <summary>Done.</summary>
+    public const int Ok = 0;
+
+    /// <summary>A bad option, a command the cluster refused, a malformed action id.</summary>
+    public const int InvalidInput = 64;
+
+    /// <summary>No action has the given id.</summary>
+    public const int NotFound = 66;
+
+    /// <summary>The cluster cannot be reached.</summary>
+    public const int Unavailable = 69;
+}

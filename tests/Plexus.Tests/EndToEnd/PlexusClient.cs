@@ -1,0 +1,23 @@
+using Plexus.Client;
+
+namespace Plexus.Tests.EndToEnd;
+
+/// <summary>Runs the real <c>plexus-client</c> against one gateway, named through <c>PLEXUS_GATEWAY</c> as a user would.</summary>
+/// <param name="gateway">The gateway, <c>host:port</c>.</param>
+/// <param name="context">Gives what else explains a failure (the silo's latest log lines); called once per run.</param>
+public sealed class PlexusClient(string gateway, Func<string>? context = null)
+{
+    /// <summary>The longest a run may take before it is killed and the test fails; far above what any command here needs.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Runs <c>plexus-client</c> with <paramref name="arguments"/> and returns what it did.</summary>
+    public Task<ProcessResult> RunAsync(params string[] arguments) => RunAsync(arguments, DefaultTimeout);
+
+    /// <summary>Runs <c>plexus-client</c> with <paramref name="arguments"/>, killing it after <paramref name="timeout"/>.</summary>
+    public async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout)
+    {
+        var environment = new Dictionary<string, string?> { [GatewayAddress.EnvironmentVariable] = gateway };
+        var result = await ProcessRunner.RunAsync(Binaries.Client, arguments, timeout, environment);
+        return context is null ? result : result with { Context = context() };
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Xunit;
+
+namespace Plexus.Tests.EndToEnd;
+
+/// <summary>How <c>plexus-silo</c> answers its flags and a start that cannot work.</summary>
+[Collection(StandaloneProcessCollection.Name)]
+public sealed class SiloCommandLineTests : IDisposable
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
+
+    // A folder of its own, so a silo that gets as far as creating its state leaves nothing in the test's folder.
+    private readonly DirectoryInfo _workingDirectory = Directory.CreateTempSubdirectory("plexus-e2e-flags-");
+
+    [Fact]
+    public async Task Silo_UnknownFlag_Exits2WithMessage()
+    {
+        var result = await RunSiloAsync("--bogus");
+
+        result.ShouldExit(2);
+        Assert.Contains("unknown option '--bogus'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--help", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(SiloProcess.ReadyLine, result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_Help_Exits0WithUsage()
+    {
+        var result = await RunSiloAsync("--help");
+
+        result.ShouldExit(0);
+        Assert.Contains("Usage: plexus-silo [options]", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--gateway-port", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(SiloProcess.ReadyLine, result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_InvalidConcurrency_Exits1WithMessage()
+    {
+        var result = await RunSiloAsync(
+            "--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(FreePort.Next()), "--concurrency", "0");
+
+        result.ShouldExit(1);
+        Assert.Contains("plexus-silo: cannot start: Plexus:Concurrency (--concurrency) must be at least 1", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(SiloProcess.ReadyLine, result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_GatewayPortInUse_Exits1WithMessage()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var gatewayPort = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var result = await RunSiloAsync(
+            "--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(gatewayPort));
+
+        result.ShouldExit(1);
+        Assert.Contains("plexus-silo: cannot start:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("in use", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(SiloProcess.ReadyLine, result.Stdout, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _workingDirectory.Delete(recursive: true);
+
+    private string DataDir => Path.Combine(_workingDirectory.FullName, "data");
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    private Task<ProcessResult> RunSiloAsync(params string[] arguments) =>
+        ProcessRunner.RunAsync(Binaries.Silo, arguments, ExitTimeout, workingDirectory: _workingDirectory.FullName);
+}
