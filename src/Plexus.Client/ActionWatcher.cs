@@ -10,6 +10,8 @@ namespace Plexus.Client;
 /// </summary>
 internal sealed class ActionWatcher(IClusterClient cluster, Guid id, TimeSpan renewEvery)
 {
+    private static readonly TimeSpan LateOutputWindow = TimeSpan.FromMilliseconds(300);
+
     public async IAsyncEnumerable<ActionEvent> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var events = Channel.CreateUnbounded<ActionEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -25,8 +27,8 @@ internal sealed class ActionWatcher(IClusterClient cluster, Guid id, TimeSpan re
             {
                 if (item.Action is { } changed)
                 {
-                    // Renewals repeat the current state; pass on only what is new.
-                    if (last is not null && Fingerprint(last) == Fingerprint(changed))
+                    // Renewals repeat the current state, and a push may overtake a renewal's answer: pass on only what is newer.
+                    if (last is not null && changed.Version <= last.Version)
                     {
                         continue;
                     }
@@ -34,11 +36,20 @@ internal sealed class ActionWatcher(IClusterClient cluster, Guid id, TimeSpan re
                     last = changed;
                 }
 
-                yield return item;
                 if (item.Action is { } action && action.Status.IsFinal())
                 {
+                    // Pushes to an observer may arrive out of order: output sent just before the outcome gets a
+                    // moment to land, so the final state is the last thing a watcher sees.
+                    await foreach (var late in LateOutputAsync(events.Reader).ConfigureAwait(false))
+                    {
+                        yield return late;
+                    }
+
+                    yield return item;
                     yield break;
                 }
+
+                yield return item;
             }
         }
         finally
@@ -85,8 +96,27 @@ internal sealed class ActionWatcher(IClusterClient cluster, Guid id, TimeSpan re
         }
     }
 
-    private static (long, ActionStatus, double?, int, long?, string?, string?) Fingerprint(ActionSnapshot a) =>
-        (a.Version, a.Status, a.Percent, a.Stages.Count, a.Stages.LastOrDefault()?.Processed, a.Stages.LastOrDefault()?.Message, a.CancelRequestedBy);
+    private static async IAsyncEnumerable<ActionEvent> LateOutputAsync(ChannelReader<ActionEvent> events)
+    {
+        using var window = new CancellationTokenSource(LateOutputWindow);
+        while (true)
+        {
+            ActionEvent late;
+            try
+            {
+                late = await events.ReadAsync(window.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ChannelClosedException)
+            {
+                yield break;
+            }
+
+            if (late.Output is not null)
+            {
+                yield return late;
+            }
+        }
+    }
 
     private sealed class Observer(ChannelWriter<ActionEvent> events) : IActionObserver
     {

@@ -40,7 +40,7 @@ public sealed record ActionSnapshot
     /// <summary>Gets the result of the last attempt, once it ended.</summary>
     [Id(10)] public CommandResult? Result { get; init; }
 
-    /// <summary>Gets the number of the last state change; it grows by one per transition.</summary>
+    /// <summary>Gets the number of the last change (status, progress, cancel request); it grows by one with each.</summary>
     [Id(11)] public long Version { get; init; }
 
     /// <summary>Gets the stages the command reported, in order.</summary>

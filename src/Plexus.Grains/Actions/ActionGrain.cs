@@ -147,7 +147,7 @@ public sealed partial class ActionGrain(
 
         if (report.Progress.Count > 0)
         {
-            var next = Stages.Apply(current, report.Progress, time.GetUtcNow());
+            var next = Stages.Apply(current, report.Progress, time.GetUtcNow()) with { Version = current.Version + 1 };
             state.State = next;
             _observers.Notify(o => o.OnChanged(next));
             if (next.Stages.Count != current.Stages.Count || time.GetUtcNow() - _lastPersisted >= ProgressPersistInterval)
@@ -173,13 +173,13 @@ public sealed partial class ActionGrain(
                 return new CancelResult(true, $"Cancel already requested by {earlier}; the command is being stopped.", running);
         }
 
-        if (await TransitionAsync(ActionStatus.Cancelled, _ => true, current => current with { CancelRequestedBy = requestedBy, FinishedAt = time.GetUtcNow() }))
+        if (await TransitionAsync(ActionStatus.Cancelled, current => current.Status == ActionStatus.Queued, current => current with { CancelRequestedBy = requestedBy, FinishedAt = time.GetUtcNow() }))
         {
             return new CancelResult(true, $"Action {Id} cancelled before it started; it will not run.", state.State);
         }
 
         // Running: the worker stops the process tree and reports; the action then ends Cancelled.
-        state.State = state.State with { CancelRequestedBy = requestedBy };
+        state.State = state.State with { CancelRequestedBy = requestedBy, Version = state.State.Version + 1 };
         await PersistAsync();
         _observers.Notify(o => o.OnChanged(state.State));
         _control?.Stop(StopReason.Cancelled);

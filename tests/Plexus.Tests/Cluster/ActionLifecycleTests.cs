@@ -209,7 +209,7 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
     [Fact]
     public async Task Watch_DemoCommand_ReceivesStatusChangesStagesAndOutputInOrder()
     {
-        var queued = await fixture.Actions.DispatchAsync(new ActionRequest("demo --items 300", "tests"));
+        var queued = await fixture.Actions.DispatchAsync(new ActionRequest("demo --items 1500", "tests"));
         var statuses = new List<ActionStatus>();
         var stages = new List<string>();
         var processed = new List<long>();
@@ -250,7 +250,7 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
         Assert.Equal(["Setup", "Processing", "Analysis"], stages);
         Assert.True(processed.Count >= 2, $"saw Processing counts {string.Join(",", processed)}");
         Assert.Equal(processed.Order().ToList(), processed);
-        Assert.Contains("Done: processed 300 items.", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Done: processed 1500 items.", output.ToString(), StringComparison.Ordinal);
         var final = await fixture.Actions.GetAsync(queued.Id);
         Assert.All(final!.Stages, s => Assert.Equal(StageStatus.Completed, s.Status));
     }
