@@ -17,7 +17,7 @@ public sealed class DispatchTests(SiloFixture fixture)
         var result = await Client.RunAsync("dispatch", "demo --items 50");
 
         result.ShouldExit(0);
-        Assert.Contains("Stage Processing: 50/50 items (100%)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("::plexus stage=Processing processed=50 total=50", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Done: processed 50 items.", result.Stdout, StringComparison.Ordinal);
     }
 
@@ -28,7 +28,7 @@ public sealed class DispatchTests(SiloFixture fixture)
 
         result.ShouldExit(1);
         Assert.Contains("Error: processing failed at item 25 of 50 (requested with --fail).", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Stage Processing: 24/50 items", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("::plexus stage=Processing processed=24 total=50", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Done:", result.Stdout, StringComparison.Ordinal);
     }
 

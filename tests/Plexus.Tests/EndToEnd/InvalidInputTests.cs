@@ -79,6 +79,6 @@ public sealed class InvalidInputTests(SiloFixture fixture)
         var result = await Silo.Client.RunAsync("status", id.ToString());
 
         result.ShouldExit(ExitCode.NotFound);
-        Assert.Contains($"action {id} not found", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"action {id} not found", result.Stderr, StringComparison.OrdinalIgnoreCase);
     }
 }
