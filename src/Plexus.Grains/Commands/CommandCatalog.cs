@@ -34,22 +34,10 @@ public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
         }
 
         return new ProcessSpec(
-            ResolveExecutable(definition.Executable),
+            // As configured: the runner finds a bare name beside the silo's binaries, then on PATH.
+            definition.Executable,
             [.. definition.Arguments, .. words.Skip(1)],
             definition.WorkingDirectory,
             definition.Environment);
-    }
-
-    // A bare name shipped beside the silo (like plexus-demo) wins over PATH, so the default catalog works
-    // wherever the silo is unpacked; any other bare name is left to the PATH search of process start.
-    private static string ResolveExecutable(string executable)
-    {
-        if (executable.Contains('/', StringComparison.Ordinal))
-        {
-            return executable;
-        }
-
-        var beside = Path.Combine(AppContext.BaseDirectory, executable);
-        return File.Exists(beside) ? beside : executable;
     }
 }

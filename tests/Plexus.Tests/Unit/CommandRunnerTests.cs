@@ -39,6 +39,21 @@ public sealed class CommandRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_BareNameShippedBesideTheApp_RunsThatProgram()
+    {
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "plexus-demo")), $"precondition: the build copies plexus-demo to {AppContext.BaseDirectory}");
+        Assert.DoesNotContain(
+            (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'),
+            directory => directory.Length > 0 && File.Exists(Path.Combine(directory, "plexus-demo")));
+
+        var outcome = await RunAsync(Spec("plexus-demo", "--help"));
+
+        Assert.Null(outcome.StartError);
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains("Usage: demo [OPTIONS]", outcome.Stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_Arguments_ArePassedWithoutAShell()
     {
         var outcome = await RunAsync(Spec("/bin/sh", "-c", "printf '%s|' \"$@\"", "sh", "a b", "$HOME", "*", ""));
