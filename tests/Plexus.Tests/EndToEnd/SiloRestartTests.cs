@@ -72,11 +72,13 @@ public sealed class SiloRestartTests : IAsyncLifetime
         await using (var connection = await PlexusConnection.ConnectAsync(IPEndPoint.Parse(Silo.Gateway)))
         {
             sleeps = [await DispatchSleeperAsync(connection), await DispatchSleeperAsync(connection)];
-            queued = (await connection.Actions.DispatchAsync(new ActionRequest("echo was queued", "tests"))).Id;
             foreach (var id in sleeps)
             {
                 await connection.Actions.UntilAsync(id, a => a.Status == ActionStatus.Running, $"action {id} to run");
             }
+
+            // Only now: envelopes travel on several streams, so an earlier dispatch is not always delivered first.
+            queued = (await connection.Actions.DispatchAsync(new ActionRequest("echo was queued", "tests"))).Id;
 
             Assert.Equal(ActionStatus.Queued, (await connection.Actions.GetAsync(queued))?.Status);
         }
