@@ -16,11 +16,26 @@ public sealed class ActionClient(IClusterClient cluster)
     public static string DefaultSubmitter => $"{Environment.UserName}@{Environment.MachineName}";
 
     /// <summary>
-    /// Dispatches <paramref name="request"/> as a new action and returns it queued. Throws
-    /// <see cref="CommandRejectedException"/> when the cluster refuses the command (nothing is stored).
+    /// Dispatches <paramref name="request"/> as a new action and returns it queued. With an
+    /// <see cref="ActionRequest.IdempotencyKey"/>, a repeated dispatch returns the action the first one created,
+    /// whatever its state. Throws <see cref="CommandRejectedException"/> when the cluster refuses the command,
+    /// and <see cref="PlexusException"/> for an unusable request (nothing is stored in either case).
     /// </summary>
-    public Task<ActionSnapshot> DispatchAsync(ActionRequest request) =>
-        Call(() => cluster.GetGrain<IActionGrain>(Guid.CreateVersion7()).SubmitAsync(request));
+    public Task<ActionSnapshot> DispatchAsync(ActionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Guid id;
+        if (request.IdempotencyKey is { } key)
+        {
+            id = IdempotencyKeys.Problem(key) is { } problem ? throw new PlexusException(problem) : IdempotencyKeys.ActionId(key);
+        }
+        else
+        {
+            id = Guid.CreateVersion7();
+        }
+
+        return Call(() => cluster.GetGrain<IActionGrain>(id).SubmitAsync(request));
+    }
 
     /// <summary>Gets the action <paramref name="id"/>, or <see langword="null"/> when there is none.</summary>
     public Task<ActionSnapshot?> GetAsync(Guid id) => Call(() => cluster.GetGrain<IActionGrain>(id).GetAsync());
