@@ -20,6 +20,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
 {
     private const int MaxReadAttempts = 10;
     private const string ConditionalCheckFailed = "ConditionalCheckFailed";
+    private const string TransactionConflict = "TransactionConflict";
 
     private readonly DynamoDbClusteringOptions _options;
     private readonly string _clusterId;
@@ -313,15 +314,19 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
             }, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (TransactionCanceledException ex)
-            when (ex.CancellationReasons is { } reasons
-                  && reasons.Any(r => r.Code == ConditionalCheckFailed)
-                  && reasons.All(r => r.Code is ConditionalCheckFailed or "None" or null))
+        catch (TransactionCanceledException ex) when (LostTheRace(ex))
         {
             LogWriteRefused(entry.SiloAddress, entry.Status, tableVersion.Version, _clusterId);
             return false;
         }
     }
+
+    // A failed condition means the row or the version changed since the caller read them; a conflict means another
+    // membership write on the same rows is under way. Either way nothing was written and the caller must read again.
+    private static bool LostTheRace(TransactionCanceledException exception) =>
+        exception.CancellationReasons is { } reasons
+        && reasons.Any(r => r.Code is ConditionalCheckFailed or TransactionConflict)
+        && reasons.All(r => r.Code is ConditionalCheckFailed or TransactionConflict or "None" or null);
 
     private async Task DeleteAllAsync(List<Dictionary<string, AttributeValue>> keys, CancellationToken cancellationToken)
     {

@@ -167,7 +167,16 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
             newChunks = ChunkItems(pk, etag, encoded);
             head[ChunkSetAttribute] = new AttributeValue { S = etag };
             head[ChunkCountAttribute] = Number(newChunks.Count);
-            await PutAllAsync(newChunks, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await PutAllAsync(newChunks, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AmazonDynamoDBException or OperationCanceledException)
+            {
+                // Nothing names these chunks yet: remove what was written and report the failure unchanged.
+                await DeleteChunksAsync(pk, etag, newChunks.Count, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
         }
 
         var request = new PutItemRequest

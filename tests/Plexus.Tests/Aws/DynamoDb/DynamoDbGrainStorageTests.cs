@@ -17,7 +17,8 @@ public sealed class DynamoDbGrainStorageTests : GrainStorageContractTests
 {
     private const string StorageName = "test-storage";
 
-    private static readonly string TablePrefix = DynamoDbLocal.TablePrefix("storage");
+    // Read per use, not in a static initializer, so a missing emulator fails each test with the message that says how to start it.
+    private static string TablePrefix => DynamoDbLocal.TablePrefix("storage");
 
     private readonly ServiceProvider _services = new ServiceCollection()
         .AddSerializer(serializer => serializer.AddAssembly(typeof(StorageTestState).Assembly))
@@ -61,6 +62,14 @@ public sealed class DynamoDbGrainStorageTests : GrainStorageContractTests
         var raw = new byte[bytes * 3 / 4];
         random.NextBytes(raw);
         return new StorageTestState { Text = Convert.ToBase64String(raw), Number = seed };
+    }
+
+    // How many items a state takes when written once to a grain of its own: what any later write of it must leave.
+    private static async Task<int> ItemsOfAFreshWriteAsync(DynamoDbGrainStorage storage, StorageTestState? value)
+    {
+        var reference = GrainId.Create("plexus-test", Guid.NewGuid().ToString("N"));
+        await storage.WriteStateAsync(StateName, reference, new GrainState<StorageTestState>(value));
+        return await storage.CountItemsAsync(StateName, reference);
     }
 
     [Fact]
@@ -132,11 +141,12 @@ public sealed class DynamoDbGrainStorageTests : GrainStorageContractTests
         state.State = Incompressible(1_200_000, 2);
         await Storage.WriteStateAsync(StateName, Grain, state);
         var chunked = await storage.CountItemsAsync(StateName, Grain);
+        var expectedChunked = await ItemsOfAFreshWriteAsync(storage, state.State);
 
         state.State = new StorageTestState { Text = "small again" };
         await Storage.WriteStateAsync(StateName, Grain, state);
 
-        Assert.Equal(1 + (1_200_000 + DynamoDbGrainStorage.ChunkSize) / DynamoDbGrainStorage.ChunkSize, chunked);
+        Assert.Equal(expectedChunked, chunked);
         Assert.Equal(1, await storage.CountItemsAsync(StateName, Grain));
         Assert.Equal("small again", (await ReadAsync()).State?.Text);
     }
@@ -155,6 +165,34 @@ public sealed class DynamoDbGrainStorageTests : GrainStorageContractTests
 
         Assert.Equal(1, await storage.CountItemsAsync(StateName, Grain));
         Assert.Equal("v2", (await ReadAsync()).State?.Text);
+    }
+
+    [Fact]
+    public async Task WriteStateAsync_ParallelLargeWritersFromTheSameETag_ExactlyOneWinsAndOnlyItsChunksRemain()
+    {
+        var storage = (DynamoDbGrainStorage)Storage;
+        var original = await WriteNewAsync(Incompressible(800_000, 10));
+
+        var writers = Enumerable.Range(0, 6).Select(i => Task.Run(async () =>
+        {
+            var state = new GrainState<StorageTestState>(Incompressible(800_000, 100 + i), original.ETag);
+            try
+            {
+                await Storage.WriteStateAsync(StateName, Grain, state);
+                return state;
+            }
+            catch (InconsistentStateException)
+            {
+                return null;
+            }
+        }));
+        var outcomes = await Task.WhenAll(writers);
+
+        var winner = Assert.Single(outcomes, o => o is not null)!;
+        var read = await ReadAsync();
+        Assert.Equal(winner.State, read.State);
+        Assert.Equal(winner.ETag, read.ETag);
+        Assert.Equal(await ItemsOfAFreshWriteAsync(storage, winner.State), await storage.CountItemsAsync(StateName, Grain));
     }
 
     [Fact]

@@ -12,7 +12,8 @@ namespace Plexus.Tests.Aws.DynamoDb;
 /// <summary>The membership table contract on DynamoDB Local.</summary>
 public sealed class DynamoDbMembershipTableTests : MembershipTableContractTests
 {
-    private static readonly string TablePrefix = DynamoDbLocal.TablePrefix("membership");
+    // Read per use, not in a static initializer, so a missing emulator fails each test with the message that says how to start it.
+    private static string TablePrefix => DynamoDbLocal.TablePrefix("membership");
 
     protected override async Task<IMembershipTable> CreateTableAsync(string clusterId)
     {

@@ -10,7 +10,8 @@ namespace Plexus.Tests.Aws.DynamoDb;
 /// <summary>The reminder table contract on DynamoDB Local, plus the hash-range splitting only this table does.</summary>
 public sealed class DynamoDbReminderTableTests : ReminderTableContractTests
 {
-    private static readonly string TablePrefix = DynamoDbLocal.TablePrefix("reminders");
+    // Read per use, not in a static initializer, so a missing emulator fails each test with the message that says how to start it.
+    private static string TablePrefix => DynamoDbLocal.TablePrefix("reminders");
 
     private readonly List<DynamoDbReminderTable> _tables = [];
 
