@@ -196,6 +196,32 @@ public sealed class DynamoDbGrainStorageTests : GrainStorageContractTests
     }
 
     [Fact]
+    public async Task ReadStateAsync_WhileLargeStatesAreReplaced_AlwaysSeesOneWholeWrittenState()
+    {
+        var versions = Enumerable.Range(0, 6).Select(i => Incompressible(700_000, 200 + i)).ToList();
+        var state = await WriteNewAsync(versions[0]);
+
+        var writer = Task.Run(async () =>
+        {
+            foreach (var version in versions.Skip(1))
+            {
+                state.State = version;
+                await Storage.WriteStateAsync(StateName, Grain, state);
+            }
+        });
+        var reads = new List<StorageTestState?>();
+        while (!writer.IsCompleted)
+        {
+            reads.Add((await ReadAsync()).State);
+        }
+
+        await writer;
+        Assert.NotEmpty(reads);
+        Assert.All(reads, read => Assert.Contains(read, versions));
+        Assert.Equal(versions[^1], (await ReadAsync()).State);
+    }
+
+    [Fact]
     public async Task ClearStateAsync_LargeState_DeletesEveryChunk()
     {
         var storage = (DynamoDbGrainStorage)Storage;
