@@ -9,9 +9,6 @@ public sealed class ActionClient(IClusterClient cluster)
     // Each wait call returns at least this often, so a lost silo is noticed and the caller can re-issue it.
     private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(15);
 
-    // Well inside the grain's subscription lifetime (one minute), so a renewal can fail once without a gap.
-    private static readonly TimeSpan RenewSubscriptionEvery = TimeSpan.FromSeconds(20);
-
     /// <summary>The submitter name used when none is given: the user and the machine.</summary>
     public static string DefaultSubmitter => $"{Environment.UserName}@{Environment.MachineName}";
 
@@ -60,7 +57,7 @@ public sealed class ActionClient(IClusterClient cluster)
     /// piece of output, until it is final. Throws <see cref="PlexusException"/> when there is no such action.
     /// </summary>
     public IAsyncEnumerable<ActionEvent> WatchAsync(Guid id, CancellationToken cancellationToken = default) =>
-        new ActionWatcher(cluster, id, RenewSubscriptionEvery).WatchAsync(cancellationToken);
+        new ActionWatcher(cluster, id).WatchAsync(cancellationToken);
 
     /// <summary>Cancels the action <paramref name="id"/>; the answer says whether that changed anything.</summary>
     public Task<CancelResult> CancelAsync(Guid id, string requestedBy) =>

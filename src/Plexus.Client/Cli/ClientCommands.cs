@@ -13,7 +13,8 @@ public static class ClientCommands
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(GatewayAddress.EnvironmentVariable) is { Length: > 0 } env ? env : GatewayAddress.Default,
     };
 
-    private static readonly Option<bool> Json = new("--json") { Description = "Print the action document as JSON" };
+    // Flags take no value, so `dispatch --async true` dispatches `true` instead of reading it as the flag's value.
+    private static readonly Option<bool> Json = new("--json") { Description = "Print the action document as JSON", Arity = ArgumentArity.Zero };
 
     /// <summary>Builds the root command.</summary>
     public static RootCommand Build()
@@ -29,7 +30,7 @@ public static class ClientCommands
     private static Command Dispatch()
     {
         var command = new Argument<string>("command") { Description = "The command to run, quoted as one argument, e.g. \"demo --items 50\"" };
-        var async = new Option<bool>("--async") { Description = "Print the action id and return at once instead of waiting" };
+        var async = new Option<bool>("--async") { Description = "Print the action id and return at once instead of waiting", Arity = ArgumentArity.Zero };
         var timeout = new Option<double?>("--timeout") { Description = "Run-time limit of the command, in seconds" };
         var expires = new Option<double?>("--expires") { Description = "Queue deadline, in seconds: not started by then, the action ends Expired" };
         var maxAttempts = new Option<int?>("--max-attempts") { Description = "Attempts in all, the first included (default from the cluster's Plexus:Retry:MaxAttempts)" };
@@ -77,7 +78,7 @@ public static class ClientCommands
     private static Command Watch()
     {
         var id = new Argument<string>("id") { Description = "The action id" };
-        var json = new Option<bool>("--json") { Description = "Print one JSON event per line instead" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON event per line instead", Arity = ArgumentArity.Zero };
         var watch = new Command("watch", "Follow an action live: status, stage, progress, ETA and output, until it ends") { id, json };
         watch.SetAction((parse, cancellationToken) => WithActionId(parse, id, cancellationToken,
             (connection, actionId) => FollowAsync(connection, actionId, parse.GetValue(json), cancellationToken)));

@@ -71,6 +71,12 @@ public sealed class LiveView(bool json)
             text.Append(" cancelling");
         }
 
+        if (action.NextAttemptAt is { } next)
+        {
+            var wait = Math.Max(0, (next - DateTimeOffset.UtcNow).TotalSeconds);
+            text.Append(CultureInfo.InvariantCulture, $" attempt {action.Attempt} ended {action.Attempts.LastOrDefault()?.Outcome}; attempt {action.Attempt + 1} in {wait:0.#} s");
+        }
+
         if (action.Stages.LastOrDefault() is { } stage)
         {
             text.Append(CultureInfo.InvariantCulture, $" {stage.Name}");

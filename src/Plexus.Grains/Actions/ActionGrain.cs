@@ -27,9 +27,6 @@ public sealed partial class ActionGrain(
     /// <summary>The name of the grain storage that holds actions.</summary>
     public const string StorageName = "actions";
 
-    /// <summary>How long a watcher's subscription lasts unless renewed.</summary>
-    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(1);
-
     // The longest a single WaitForFinal call blocks; well under the default 30 s response timeout.
     private static readonly TimeSpan MaxLongPoll = TimeSpan.FromSeconds(20);
 
@@ -54,7 +51,7 @@ public sealed partial class ActionGrain(
         [ActionStatus.Retrying] = [ActionStatus.Queued, ActionStatus.Cancelled],
     };
 
-    private readonly ObserverManager<IActionObserver> _observers = new(SubscriptionLifetime, logger);
+    private readonly ObserverManager<IActionObserver> _observers = new(options.Value.SubscriptionLifetime, logger);
     private readonly List<OutputChunk> _recentOutput = [];
     private int _recentOutputChars;
     private TaskCompletionSource<ActionSnapshot>? _finished;
@@ -236,7 +233,7 @@ public sealed partial class ActionGrain(
     }
 
     /// <inheritdoc />
-    public Task<ActionSnapshot?> SubscribeAsync(IActionObserver observer)
+    public Task<ActionSubscription> SubscribeAsync(IActionObserver observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
         var renewal = _observers.Any(o => o.Equals(observer));
@@ -249,7 +246,7 @@ public sealed partial class ActionGrain(
             }
         }
 
-        return Task.FromResult(Current);
+        return Task.FromResult(new ActionSubscription(Current, Options.SubscriptionLifetime));
     }
 
     /// <inheritdoc />

@@ -48,6 +48,12 @@ public sealed class ExecutionOptions
     /// </summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Gets or sets how long a watcher's subscription to an action lasts unless renewed
+    /// (<c>Plexus:SubscriptionLifetime</c>); clients renew at a third of it. Default is 1 minute.
+    /// </summary>
+    public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Gets the retry policy of actions dispatched without changes to it (<c>Plexus:Retry:*</c>).</summary>
     public RetryPolicy Retry { get; set; } = new();
 

@@ -29,6 +29,11 @@ public sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOption
             failures.Add($"Plexus:RecoveryInterval must be at least 1 second; it is {options.RecoveryInterval}.");
         }
 
+        if (options.SubscriptionLifetime < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Plexus:SubscriptionLifetime must be at least 1 second; it is {options.SubscriptionLifetime}.");
+        }
+
         if (options.Retry.Problem() is { } retryProblem)
         {
             failures.Add($"Plexus:Retry: {retryProblem}");

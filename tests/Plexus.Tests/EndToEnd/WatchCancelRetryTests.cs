@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Xunit;
+
+namespace Plexus.Tests.EndToEnd;
+
+/// <summary><c>watch</c>, <c>cancel</c>, retries and idempotency keys through the real client and silo.</summary>
+[Collection(SharedSiloCollection.Name)]
+public sealed class WatchCancelRetryTests(SiloFixture fixture)
+{
+    private static readonly TimeSpan FinalTimeout = TimeSpan.FromSeconds(30);
+
+    private PlexusClient Client => fixture.Silo.Client;
+
+    [Fact]
+    public async Task Watch_FinishedAction_PrintsItsFinalStateAndExitsWithItsCode()
+    {
+        var id = await DispatchAsyncAsync("false");
+        await WaitForStatusAsync(id, "Failed");
+
+        var watched = (await Client.RunAsync("watch", id.ToString())).ShouldExit(1);
+
+        Assert.Contains("[Failed]", watched.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Watch_Json_FollowsARunningDemoToTheEnd()
+    {
+        var id = await DispatchAsyncAsync("demo --items 8000");
+
+        var watched = (await Client.RunAsync("watch", id.ToString(), "--json")).ShouldExit(0);
+
+        var events = watched.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        var changes = events.Where(e => e.GetProperty("event").GetString() == "changed").Select(e => e.GetProperty("action")).ToList();
+        var versions = changes.Select(a => a.GetProperty("version").GetInt64()).ToList();
+        Assert.Equal(versions.Order().Distinct(), versions);
+        Assert.Equal("Succeeded", changes[^1].GetProperty("status").GetString());
+        Assert.Equal(["Setup", "Processing", "Analysis"], changes[^1].GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("name").GetString()));
+        var output = string.Concat(events.Where(e => e.GetProperty("event").GetString() == "output").Select(e => e.GetProperty("text").GetString()));
+        Assert.Contains("Done: processed 8000 items.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancel_RunningCommand_EndsCancelledAndASecondCancelIsANoOp()
+    {
+        var id = await DispatchAsyncAsync("sleep 60");
+        await WaitForStatusAsync(id, "Running");
+
+        var cancelled = (await Client.RunAsync("cancel", id.ToString())).ShouldExit(0);
+        var final = await WaitForStatusAsync(id, "Cancelled");
+        var again = (await Client.RunAsync("cancel", id.ToString())).ShouldExit(0);
+
+        Assert.Contains("is running; its command is being stopped", cancelled.Stdout, StringComparison.Ordinal);
+        Assert.Contains("already ended Cancelled; nothing to cancel", again.Stdout, StringComparison.Ordinal);
+        Assert.Equal($"{Environment.UserName}@{Environment.MachineName}", final.GetProperty("cancelRequestedBy").GetString());
+    }
+
+    [Fact]
+    public async Task Dispatch_RetryFlags_RetryTheListedExitCodeAndStatusListsTheAttempts()
+    {
+        var result = await Client.RunAsync("dispatch", "--max-attempts", "3", "--retry-exit-code", "1", "false");
+
+        result.ShouldExit(1);
+        var id = Guid.Parse(JsonOutput.Parse(await Client.RunAsync("dispatch", "--json", "--max-attempts", "2", "--retry-exit-code", "1", "false")).GetProperty("id").GetString()!);
+        var text = (await Client.RunAsync("status", id.ToString())).ShouldExit(0).Stdout;
+        Assert.Contains("attempts:  2 of at most 2", text, StringComparison.Ordinal);
+        Assert.Contains("#1", text, StringComparison.Ordinal);
+        Assert.Contains("#2", text, StringComparison.Ordinal);
+        Assert.Contains("Failed, exit code 1", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispatch_SameIdempotencyKey_ReturnsTheSameAction()
+    {
+        var key = "e2e-" + Guid.NewGuid().ToString("N");
+
+        var first = await DispatchAsyncAsync("echo once", "--idempotency-key", key);
+        var second = await DispatchAsyncAsync("echo once", "--idempotency-key", key);
+        var other = await Client.RunAsync("dispatch", "--async", "--idempotency-key", key, "echo twice");
+
+        Assert.Equal(first, second);
+        other.ShouldExit(ExitCode.InvalidInput);
+        Assert.Contains("already used", other.Stderr, StringComparison.Ordinal);
+    }
+
+    private async Task<Guid> DispatchAsyncAsync(string command, params string[] options)
+    {
+        var dispatched = (await Client.RunAsync(["dispatch", "--async", .. options, command], PlexusClient.DefaultTimeout)).ShouldExit(0);
+        return Guid.Parse(dispatched.Stdout.Split('\n')[0].Trim());
+    }
+
+    private async Task<JsonElement> WaitForStatusAsync(Guid id, string expected) =>
+        JsonOutput.Parse(await Poll.UntilAsync(
+            () => Client.RunAsync("status", id.ToString(), "--json"),
+            s => s.ExitCode == 0 && JsonOutput.Parse(s).GetProperty("status").GetString() == expected,
+            FinalTimeout,
+            $"action {id} to be {expected}"));
+}
