@@ -88,6 +88,59 @@ public abstract class GrainStorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadStateAsync_AfterFourMegabytesOfIncompressibleState_RoundTripsExactly()
+    {
+        // Random bytes as base64: compression cannot shrink this below one storage item or row limit.
+        var random = new Random(4);
+        var raw = new byte[3 * 1024 * 1024];
+        random.NextBytes(raw);
+        var value = new StorageTestState { Text = Convert.ToBase64String(raw), Number = 4 };
+        var written = await WriteNewAsync(value);
+
+        var read = await ReadAsync();
+
+        Assert.Equal(4 * 1024 * 1024, read.State?.Text.Length);
+        Assert.Equal(value, read.State);
+        Assert.Equal(written.ETag, read.ETag);
+
+        // And it can be replaced by another large state from its etag.
+        random.NextBytes(raw);
+        written.State = new StorageTestState { Text = Convert.ToBase64String(raw), Number = 5 };
+        await Storage.WriteStateAsync(StateName, Grain, written);
+        Assert.Equal(written.State, (await ReadAsync()).State);
+    }
+
+    [Fact]
+    public async Task ReadStateAsync_AfterWriteOfManyScripts_RoundTripsEveryCharacter()
+    {
+        // Cyrillic, Greek, CJK, Arabic (right to left), emoji outside the BMP, combining marks, quotes and control characters.
+        var value = new StorageTestState
+        {
+            Text = "Съешь же ещё этих мягких французских булок | Ξεσκεπάζω | 日本語のテキスト | مرحبا بالعالم | 👩‍💻🚀𝄞 | e\u0301 | \"'`\\ | \t\r\n\0 end",
+            Number = -1,
+        };
+        await WriteNewAsync(value);
+
+        var read = await ReadAsync();
+
+        Assert.Equal(value.Text, read.State?.Text);
+        Assert.Equal(value, read.State);
+    }
+
+    [Fact]
+    public async Task ClearStateAsync_CalledTwice_SucceedsAndStateStaysCleared()
+    {
+        var state = await WriteNewAsync(new StorageTestState { Text = "doomed" });
+
+        await Storage.ClearStateAsync(StateName, Grain, state);
+        await Storage.ClearStateAsync(StateName, Grain, state);
+
+        Assert.Null(state.ETag);
+        Assert.False(state.RecordExists);
+        Assert.False((await ReadAsync()).RecordExists);
+    }
+
+    [Fact]
     public async Task WriteStateAsync_EachWrite_ChangesTheETag()
     {
         var state = await WriteNewAsync(new StorageTestState { Number = 0 });

@@ -200,6 +200,44 @@ public abstract class ReminderTableContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadRows_RangesAtTheEdgesOfTheRing_SplitTheRingWithoutGapOrOverlap()
+    {
+        var grains = Enumerable.Range(0, 30).Select(_ => NewGrain()).ToList();
+        foreach (var grain in grains)
+        {
+            await Table.UpsertRow(Entry(grain, "r"));
+        }
+
+        var middle = grains.Select(g => g.GetUniformHashCode()).Order().ElementAt(14);
+
+        // (middle, max] and (max, middle] (wrapping, empty above max) together are the whole ring, once each.
+        var upper = (await Table.ReadRows(middle, uint.MaxValue)).Reminders.Select(r => r.GrainId).ToList();
+        var lower = (await Table.ReadRows(uint.MaxValue, middle)).Reminders.Select(r => r.GrainId).ToList();
+
+        Assert.Equal(grains.Where(g => g.GetUniformHashCode() > middle).ToHashSet(), upper.ToHashSet());
+        Assert.Equal(grains.Where(g => g.GetUniformHashCode() <= middle).ToHashSet(), lower.ToHashSet());
+        Assert.Equal(grains.Count, upper.Count + lower.Count);
+    }
+
+    [Fact]
+    public async Task ReadRows_GrainWithSeveralReminders_ReturnsEachOnceInItsRange()
+    {
+        var grain = NewGrain();
+        var other = NewGrain();
+        await Table.UpsertRow(Entry(grain, "a"));
+        await Table.UpsertRow(Entry(grain, "b"));
+        await Table.UpsertRow(Entry(other, "a"));
+        var hash = grain.GetUniformHashCode();
+
+        var byGrain = await Table.ReadRows(grain);
+        var byRange = await Table.ReadRows(hash - 1, hash);
+
+        Assert.Equal(["a", "b"], byGrain.Reminders.Select(r => r.ReminderName).Order(StringComparer.Ordinal));
+        Assert.All(byGrain.Reminders, r => Assert.Equal(grain, r.GrainId));
+        Assert.Equal(["a", "b"], byRange.Reminders.Where(r => r.GrainId == grain).Select(r => r.ReminderName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task ReadRows_FullRing_ReturnsEverything()
     {
         var grains = Enumerable.Range(0, 10).Select(_ => NewGrain()).ToList();
