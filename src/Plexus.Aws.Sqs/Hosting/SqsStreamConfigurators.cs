@@ -15,9 +15,8 @@ public sealed class SiloSqsStreamConfigurator : SiloPersistentStreamConfigurator
     public SiloSqsStreamConfigurator(string name, Action<Action<IServiceCollection>> configureServicesDelegate)
         : base(name, configureServicesDelegate, SqsAdapterFactory.Create)
     {
+        // Configure<TOptions> registers each option type for logging, so only the validator is added here.
         ConfigureDelegate(services => services
-            .ConfigureNamedOptionForLogging<SqsStreamOptions>(name)
-            .ConfigureNamedOptionForLogging<SimpleQueueCacheOptions>(name)
             .AddTransient<IConfigurationValidator>(sp => new SqsStreamOptionsValidator(sp.GetOptionsByName<SqsStreamOptions>(name), name)));
     }
 
@@ -45,7 +44,6 @@ public sealed class ClusterClientSqsStreamConfigurator : ClusterClientPersistent
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services
-            .ConfigureNamedOptionForLogging<SqsStreamOptions>(name)
             .AddTransient<IConfigurationValidator>(sp => new SqsStreamOptionsValidator(sp.GetOptionsByName<SqsStreamOptions>(name), name));
     }
 
