@@ -65,9 +65,9 @@ internal sealed partial class SqsQueue
         var pending = new PendingSend(body, groupId, Encoding.UTF8.GetByteCount(body));
         if (pending.Size > _options.MaxMessageSize)
         {
-            throw new SqsStreamException(
+            return Task.FromException(new SqsStreamException(
                 $"SQS queue {Name}: a message of {pending.Size:N0} bytes is larger than {nameof(SqsStreamOptions.MaxMessageSize)} " +
-                $"({_options.MaxMessageSize:N0} bytes, SQS allows at most 1 MiB); send smaller events or fewer per batch.");
+                $"({_options.MaxMessageSize:N0} bytes, SQS allows at most 1 MiB); send smaller events or fewer per batch."));
         }
 
         _sends.Writer.TryWrite(pending);
