@@ -97,6 +97,7 @@ internal sealed partial class SqsQueueReceiver : IQueueAdapterReceiver
             return [];
         }
 
+        _keeper ??= Task.Run(() => KeepHeldMessagesAsync(_stopping.Token), CancellationToken.None);
         var count = maxCount <= 0 ? _options.ReceiveBatchSize : Math.Min(maxCount, _options.ReceiveBatchSize);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         List<Message> messages;
@@ -212,8 +213,12 @@ internal sealed partial class SqsQueueReceiver : IQueueAdapterReceiver
     /// </summary>
     public void ReleaseFailed(StreamSequenceToken? token)
     {
-        if (token is EventSequenceToken or EventSequenceTokenV2 && _bySequence.TryRemove(token.SequenceNumber, out var id) && _held.TryRemove(id, out _))
+        if (token is EventSequenceToken or EventSequenceTokenV2
+            && _bySequence.TryGetValue(token.SequenceNumber, out var id)
+            && _held.TryGetValue(id, out var held)
+            && held.Sequence == token.SequenceNumber)
         {
+            Forget(held);
             LogReleasedAfterFailure(_queue.Name, id);
         }
     }
