@@ -4,6 +4,7 @@ using Orleans.TestingHost;
 using Plexus.Aws.Sqs.Hosting;
 using Plexus.Aws.Sqs.Options;
 using Plexus.Aws.Sqs.Streams;
+using Plexus.Tests.EndToEnd;
 
 namespace Plexus.Tests.Aws.Sqs;
 
@@ -11,22 +12,20 @@ namespace Plexus.Tests.Aws.Sqs;
 /// Two in-process silos and a client sharing one SQS stream provider on the emulator, with a short visibility
 /// timeout so that holding a message past it is quick to test.
 /// </summary>
-public sealed class SqsClusterFixture : IAsyncLifetime
+public sealed class SqsClusterFixture : IStreamClusterFixture, IAsyncLifetime
 {
-    public const string Provider = "sqs-probe";
-    public const string Namespace = "plexus.tests.sqs";
-    public const int Partitions = 4;
-    public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan DefaultVisibilityTimeout = TimeSpan.FromSeconds(2);
 
     private InProcessTestCluster? _cluster;
+    private IAmazonSQS? _sqs;
 
     public string QueuePrefix { get; } = SqsEmulator.UniquePrefix("cluster");
 
     public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
-    public IAmazonSQS Sqs { get; private set; } = null!;
+    public int Partitions => 4;
 
-    public string QueueName(int partition) => SqsQueueNames.Partition(QueuePrefix, Provider, partition, fifo: false);
+    public TimeSpan VisibilityTimeout => DefaultVisibilityTimeout;
 
     private void Configure(SqsStreamOptions options)
     {
@@ -36,16 +35,28 @@ public sealed class SqsClusterFixture : IAsyncLifetime
         options.ReceiveWaitTime = TimeSpan.FromSeconds(1);
     }
 
+    /// <summary>Waits until every partition queue holds no visible and no in-flight message: all delivered and deleted.</summary>
+    public async Task WaitUntilDrainedAsync(TimeSpan timeout)
+    {
+        var sqs = _sqs ?? throw new InvalidOperationException("The cluster is not deployed.");
+        for (var partition = 0; partition < Partitions; partition++)
+        {
+            var name = SqsQueueNames.Partition(QueuePrefix, StreamDeliveryContractTests.Provider, partition, fifo: false);
+            await Poll.UntilAsync(() => SqsEmulator.CountsAsync(sqs, name), counts => counts == (0, 0), timeout,
+                $"queue {name} to hold no visible and no in-flight messages (all delivered and deleted)");
+        }
+    }
+
     public async Task InitializeAsync()
     {
-        Sqs = SqsEmulator.CreateClient();
+        _sqs = SqsEmulator.CreateClient();
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) => silo.AddSqsStreams(Provider, streams =>
+        builder.ConfigureSilo((_, silo) => silo.AddSqsStreams(StreamDeliveryContractTests.Provider, streams =>
         {
             streams.ConfigureSqs(options => options.Configure(Configure));
             streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
         }));
-        builder.ConfigureClient(client => client.AddSqsStreams(Provider, Configure));
+        builder.ConfigureClient(client => client.AddSqsStreams(StreamDeliveryContractTests.Provider, Configure));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
@@ -57,7 +68,7 @@ public sealed class SqsClusterFixture : IAsyncLifetime
             await _cluster.DisposeAsync();
         }
 
-        Sqs?.Dispose();
+        _sqs?.Dispose();
     }
 }
 
