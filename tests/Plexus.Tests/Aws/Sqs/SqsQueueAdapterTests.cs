@@ -168,6 +168,65 @@ public sealed class SqsQueueAdapterTests
     }
 
     [Fact]
+    public async Task OnDeliveryFailure_RepeatedUpToMaxReceiveCount_RedrivePolicyMovesMessageToDeadLetterQueue()
+    {
+        await using var harness = await SqsAdapterHarness.CreateAsync(SqsEmulator.UniquePrefix("redrive"), o => o.MaxReceiveCount = 2);
+        var receivers = await harness.StartReceiversAsync();
+        var handler = await harness.Factory.GetDeliveryFailureHandler(((SqsQueueReceiver)receivers[0]).Id);
+        await harness.SendAsync(Stream("failing"), "never delivered");
+
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var (_, batch) = Assert.Single(await DrainAsync(receivers, expected: 1, deliver: false));
+            await handler.OnDeliveryFailure(GuidId.GetNewGuidId(), SqsAdapterHarness.Provider, batch.StreamId, batch.SequenceToken);
+        }
+
+        // The third receive finds the message over its limit, and SQS moves it instead of returning it.
+        var deadLetterUrl = (await harness.Client.GetQueueUrlAsync(harness.DeadLetterName)).QueueUrl;
+        var moved = await Poll.UntilAsync(
+            async () =>
+            {
+                await receivers[0].GetQueueMessagesAsync(10, CancellationToken.None);
+                return (await harness.Client.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = deadLetterUrl, WaitTimeSeconds = 1 })).Messages ?? [];
+            },
+            messages => messages.Count > 0,
+            Deadline,
+            "the message to be moved to the dead-letter queue by the redrive policy");
+        Assert.Single(moved);
+        await WaitForEmptyAsync(harness, harness.QueueName(0));
+    }
+
+    [Fact]
+    public async Task Initialize_QueueExistsWithOtherSettings_UpdatesThemAndReads()
+    {
+        var prefix = SqsEmulator.UniquePrefix("changed");
+        await using (var before = await SqsAdapterHarness.CreateAsync(prefix, o => o.MaxReceiveCount = 3))
+        {
+            await before.StartReceiversAsync();
+        }
+
+        await using var after = await SqsAdapterHarness.CreateAsync(prefix, o => { o.MaxReceiveCount = 4; o.VisibilityTimeout = TimeSpan.FromSeconds(7); });
+        var receivers = await after.StartReceiversAsync();
+        await after.SendAsync(Stream("changed"), "still works");
+
+        Assert.Equal("still works", Assert.Single(await DrainAsync(receivers, expected: 1)).Batch.Events.Single());
+        var url = (await after.Client.GetQueueUrlAsync(after.QueueName(0))).QueueUrl;
+        var attributes = await after.Client.GetQueueAttributesAsync(url, ["VisibilityTimeout", "RedrivePolicy"]);
+        Assert.Equal("7", attributes.Attributes["VisibilityTimeout"]);
+        Assert.Contains("\"maxReceiveCount\":\"4\"", attributes.Attributes["RedrivePolicy"].Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QueueMessageBatchAsync_QueueMissingAndCreationOff_FailsSayingSo()
+    {
+        await using var harness = await SqsAdapterHarness.CreateAsync(SqsEmulator.UniquePrefix("missing"), o => o.CreateIfNotExists = false);
+
+        var error = await Assert.ThrowsAsync<SqsStreamException>(() => harness.SendAsync(Stream("missing"), "nowhere"));
+
+        Assert.Contains($"SQS queue {harness.QueueName(0)} does not exist and CreateIfNotExists is off", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Shutdown_UndeliveredMessages_AreOfferedAtOnceToTheNextReader()
     {
         var prefix = SqsEmulator.UniquePrefix("handover");
