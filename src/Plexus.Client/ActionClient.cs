@@ -9,18 +9,30 @@ public sealed class ActionClient(IClusterClient cluster)
     // Each wait call returns at least this often, so a lost silo is noticed and the caller can re-issue it.
     private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(15);
 
-    // Well inside the grain's subscription lifetime (one minute), so a renewal can fail once without a gap.
-    private static readonly TimeSpan RenewSubscriptionEvery = TimeSpan.FromSeconds(20);
-
     /// <summary>The submitter name used when none is given: the user and the machine.</summary>
     public static string DefaultSubmitter => $"{Environment.UserName}@{Environment.MachineName}";
 
     /// <summary>
-    /// Dispatches <paramref name="request"/> as a new action and returns it queued. Throws
-    /// <see cref="CommandRejectedException"/> when the cluster refuses the command (nothing is stored).
+    /// Dispatches <paramref name="request"/> as a new action and returns it queued. With an
+    /// <see cref="ActionRequest.IdempotencyKey"/>, a repeated dispatch returns the action the first one created,
+    /// whatever its state. Throws <see cref="CommandRejectedException"/> when the cluster refuses the command,
+    /// and <see cref="PlexusException"/> for an unusable request (nothing is stored in either case).
     /// </summary>
-    public Task<ActionSnapshot> DispatchAsync(ActionRequest request) =>
-        Call(() => cluster.GetGrain<IActionGrain>(Guid.CreateVersion7()).SubmitAsync(request));
+    public Task<ActionSnapshot> DispatchAsync(ActionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Guid id;
+        if (request.IdempotencyKey is { } key)
+        {
+            id = IdempotencyKeys.Problem(key) is { } problem ? throw new PlexusException(problem) : IdempotencyKeys.ActionId(key);
+        }
+        else
+        {
+            id = Guid.CreateVersion7();
+        }
+
+        return Call(() => cluster.GetGrain<IActionGrain>(id).SubmitAsync(request));
+    }
 
     /// <summary>Gets the action <paramref name="id"/>, or <see langword="null"/> when there is none.</summary>
     public Task<ActionSnapshot?> GetAsync(Guid id) => Call(() => cluster.GetGrain<IActionGrain>(id).GetAsync());
@@ -45,7 +57,7 @@ public sealed class ActionClient(IClusterClient cluster)
     /// piece of output, until it is final. Throws <see cref="PlexusException"/> when there is no such action.
     /// </summary>
     public IAsyncEnumerable<ActionEvent> WatchAsync(Guid id, CancellationToken cancellationToken = default) =>
-        new ActionWatcher(cluster, id, RenewSubscriptionEvery).WatchAsync(cancellationToken);
+        new ActionWatcher(cluster, id).WatchAsync(cancellationToken);
 
     /// <summary>Cancels the action <paramref name="id"/>; the answer says whether that changed anything.</summary>
     public Task<CancelResult> CancelAsync(Guid id, string requestedBy) =>

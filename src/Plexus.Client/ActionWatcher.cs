@@ -5,10 +5,11 @@ using Plexus.Actions;
 namespace Plexus.Client;
 
 /// <summary>
-/// Follows one action live: subscribes an observer to its grain, renews the subscription well before it
-/// expires (re-subscribing after a reconnect the same way), and ends once the action is final.
+/// Follows one action live: subscribes an observer to its grain, renews the subscription at a third of the
+/// lifetime the grain grants (re-subscribing after a reconnect the same way, so a renewal may fail twice
+/// without a gap), and ends once the action is final.
 /// </summary>
-internal sealed class ActionWatcher(IClusterClient cluster, Guid id, TimeSpan renewEvery)
+internal sealed class ActionWatcher(IClusterClient cluster, Guid id)
 {
     private static readonly TimeSpan LateOutputWindow = TimeSpan.FromMilliseconds(300);
 
@@ -76,15 +77,15 @@ internal sealed class ActionWatcher(IClusterClient cluster, Guid id, TimeSpan re
         {
             while (!stop.IsCancellationRequested)
             {
-                var current = await ActionClient.Call(() => grain.SubscribeAsync(reference)).ConfigureAwait(false);
-                if (current is null)
+                var subscription = await ActionClient.Call(() => grain.SubscribeAsync(reference)).ConfigureAwait(false);
+                if (subscription.Action is not { } current)
                 {
                     events.TryComplete(new ActionNotFoundException(id));
                     return;
                 }
 
                 events.TryWrite(new ActionEvent(current, null));
-                await Task.Delay(renewEvery, stop).ConfigureAwait(false);
+                await Task.Delay(subscription.Lifetime / 3, stop).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

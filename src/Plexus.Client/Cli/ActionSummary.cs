@@ -31,6 +31,23 @@ public static class ActionSummary
             Line(text, "timeout", Seconds(timeout));
         }
 
+        if (action.NextAttemptAt is { } next)
+        {
+            Line(text, "retry at", Time(next));
+        }
+
+        if (action.Attempt > 1)
+        {
+            Line(text, "attempts", $"{action.Attempt} of at most {action.Retry.MaxAttempts}");
+            foreach (var attempt in action.Attempts)
+            {
+                var where = attempt.Worker is { } w ? $" on {w.Host} ({w.Silo})" : "";
+                var ran = attempt.StartedAt is { } from ? $", ran {Seconds(attempt.FinishedAt - from)}" : "";
+                var code = attempt.ExitCode is { } exit ? $", exit code {exit}" : "";
+                Line(text, $"  #{attempt.Number}", $"{attempt.Outcome}{code}{ran}{where}" + (attempt.Error is { } e && attempt.Outcome != AttemptOutcome.Succeeded ? $": {e}" : ""));
+            }
+        }
+
         if (action.Result is { } result)
         {
             Line(text, "result", result.ExitCode is { } code ? $"{result.Status}, exit code {code}" : result.Status);

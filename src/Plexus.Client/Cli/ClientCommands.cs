@@ -32,17 +32,29 @@ public static class ClientCommands
         var async = new Option<bool>("--async") { Description = "Print the action id and return at once instead of waiting" };
         var timeout = new Option<double?>("--timeout") { Description = "Run-time limit of the command, in seconds" };
         var expires = new Option<double?>("--expires") { Description = "Queue deadline, in seconds: not started by then, the action ends Expired" };
+        var maxAttempts = new Option<int?>("--max-attempts") { Description = "Attempts in all, the first included (default from the cluster's Plexus:Retry:MaxAttempts)" };
+        var retryOnTimeout = new Option<bool?>("--retry-on-timeout") { Description = "Retry an attempt that ran past --timeout (true/false)" };
+        var retryExitCodes = new Option<int[]>("--retry-exit-code")
+        {
+            Description = "Retry an attempt that exited with this code (repeat for several)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "Dispatching again with the same key returns the existing action instead of a new one" };
         var dispatch = new Command("dispatch", "Run a command on the cluster; follows it live and exits with its exit code unless --async")
         {
-            command, async, timeout, expires, Json,
+            command, async, timeout, expires, maxAttempts, retryOnTimeout, retryExitCodes, idempotencyKey, Json,
         };
         dispatch.SetAction((parse, cancellationToken) => RunAsync(parse, async connection =>
         {
+            var codes = parse.GetValue(retryExitCodes);
+            var retry = new RetryOverrides(parse.GetValue(maxAttempts), parse.GetValue(retryOnTimeout), codes is { Length: > 0 } ? codes : null);
             var request = new ActionRequest(
                 parse.GetValue(command)!,
                 ActionClient.DefaultSubmitter,
                 Seconds(parse.GetValue(timeout), "--timeout"),
-                Seconds(parse.GetValue(expires), "--expires"));
+                Seconds(parse.GetValue(expires), "--expires"),
+                retry == new RetryOverrides() ? null : retry,
+                parse.GetValue(idempotencyKey));
             var queued = await connection.Actions.DispatchAsync(request).ConfigureAwait(false);
             if (parse.GetValue(async))
             {

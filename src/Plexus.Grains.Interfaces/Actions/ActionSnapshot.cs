@@ -57,4 +57,16 @@ public sealed record ActionSnapshot
 
     /// <summary>Gets who asked to cancel the action, once someone did.</summary>
     [Id(16)] public string? CancelRequestedBy { get; init; }
+
+    /// <summary>Gets the retry policy of this action: the configured one with the dispatch's changes.</summary>
+    [Id(17)] public RetryPolicy Retry { get; init; } = new();
+
+    /// <summary>Gets the attempts that ended, in order; the current one joins when it ends.</summary>
+    [Id(18)] public System.Collections.Immutable.ImmutableList<AttemptRecord> Attempts { get; init; } = [];
+
+    /// <summary>Gets when the next attempt is queued, while the action is <see cref="ActionStatus.Retrying"/>.</summary>
+    [Id(19)] public DateTimeOffset? NextAttemptAt { get; init; }
+
+    /// <summary>Gets the idempotency key the action was dispatched with, if any.</summary>
+    [Id(20)] public string? IdempotencyKey { get; init; }
 }

@@ -52,10 +52,11 @@ public interface IActionGrain : IGrainWithGuidKey
 
     /// <summary>
     /// Subscribes <paramref name="observer"/> to live changes and output, and returns the action as it is now
-    /// (<see langword="null"/> when there is none). Subscriptions expire unless renewed by calling this again.
+    /// (<see langword="null"/> when there is none) with how long the subscription lasts: it expires unless
+    /// renewed within that time by calling this again.
     /// </summary>
     [Alias("Subscribe")]
-    Task<ActionSnapshot?> SubscribeAsync(IActionObserver observer);
+    Task<ActionSubscription> SubscribeAsync(IActionObserver observer);
 
     /// <summary>Ends the subscription of <paramref name="observer"/>.</summary>
     [Alias("Unsubscribe")]

@@ -15,4 +15,16 @@ public sealed partial class ActionGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Action {ActionId}: cancel requested by {RequestedBy}; stopping its command")]
     private partial void LogCancelRequested(Guid actionId, string requestedBy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Action {ActionId}: attempt {Attempt} ended {Outcome}; next attempt in {DelaySeconds:0.##} s")]
+    private partial void LogRetrying(Guid actionId, int attempt, AttemptOutcome outcome, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Action {ActionId}: the worker of attempt {Attempt} on {Silo} stopped renewing its lease")]
+    private partial void LogWorkerLost(Guid actionId, int attempt, string? silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Action {ActionId}: still queued; attempt {Attempt} published again in case its envelope was lost")]
+    private partial void LogRepublished(Guid actionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Action {ActionId}: could not {Operation} its recovery reminder")]
+    private partial void LogReminderFailed(Exception exception, Guid actionId, string operation);
 }

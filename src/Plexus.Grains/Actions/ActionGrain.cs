@@ -1,7 +1,8 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Utilities;
+using Plexus.Commands;
 using Plexus.Execution;
 
 namespace Plexus.Actions;
@@ -10,17 +11,21 @@ namespace Plexus.Actions;
 /// One action. Every change of its status goes through <see cref="TransitionAsync"/>, a compare-and-set on
 /// the current status and attempt, so a duplicate or late message can never move it backwards or start it twice.
 /// </summary>
+/// <remarks>
+/// Recovery: the worker running an attempt holds a lease that its reports renew. While the action is not
+/// final a durable reminder wakes the grain even after its silo died; a lapsed lease then counts as a lost
+/// worker and the retry policy decides between a new attempt and failing, and a queued action whose envelope
+/// may have been lost with a silo is published again.
+/// </remarks>
 public sealed partial class ActionGrain(
     [PersistentState("action", ActionGrain.StorageName)] IPersistentState<ActionSnapshot> state,
-    Commands.CommandCatalog catalog,
+    CommandCatalog catalog,
+    IOptions<ExecutionOptions> options,
     TimeProvider time,
-    ILogger<ActionGrain> logger) : Grain, IActionGrain
+    ILogger<ActionGrain> logger) : Grain, IActionGrain, IRemindable
 {
     /// <summary>The name of the grain storage that holds actions.</summary>
     public const string StorageName = "actions";
-
-    /// <summary>How long a watcher's subscription lasts unless renewed.</summary>
-    public static readonly TimeSpan SubscriptionLifetime = TimeSpan.FromMinutes(1);
 
     // The longest a single WaitForFinal call blocks; well under the default 30 s response timeout.
     private static readonly TimeSpan MaxLongPoll = TimeSpan.FromSeconds(20);
@@ -31,30 +36,44 @@ public sealed partial class ActionGrain(
     // The recent output a new watcher of a running action is shown first (memory only).
     private const int RecentOutputChars = 64 * 1024;
 
+    // The durable reminder that wakes an unfinished action after a crash or restart.
+    private const string RecoveryReminder = "recovery";
+
+    // A queued action is published again after a recovery interval, then after doubling waits up to this, so a
+    // long queue does not fill with duplicates (which are harmless: only one delivery can start an attempt).
+    private static readonly TimeSpan MaxRepublishWait = TimeSpan.FromMinutes(30);
+
     // Which status may follow which; anything else is refused by TransitionAsync.
     private static readonly Dictionary<ActionStatus, ActionStatus[]> AllowedTransitions = new()
     {
         [ActionStatus.Queued] = [ActionStatus.Running, ActionStatus.Cancelled, ActionStatus.Expired],
         [ActionStatus.Running] = [ActionStatus.Succeeded, ActionStatus.Failed, ActionStatus.Cancelled, ActionStatus.TimedOut, ActionStatus.Retrying],
-        [ActionStatus.Retrying] = [ActionStatus.Queued, ActionStatus.Cancelled, ActionStatus.Failed],
+        [ActionStatus.Retrying] = [ActionStatus.Queued, ActionStatus.Cancelled],
     };
 
-    private readonly ObserverManager<IActionObserver> _observers = new(SubscriptionLifetime, logger);
+    private readonly ObserverManager<IActionObserver> _observers = new(options.Value.SubscriptionLifetime, logger);
     private readonly List<OutputChunk> _recentOutput = [];
     private int _recentOutputChars;
     private TaskCompletionSource<ActionSnapshot>? _finished;
     private IAttemptControl? _control;
-    private IGrainTimer? _expiry;
+    private IGrainTimer? _check;
     private DateTimeOffset _lastPersisted;
+    private DateTimeOffset _leaseExpiresAt;
+    private DateTimeOffset? _lastPublished;
+    private int _republished;
 
     private Guid Id => this.GetPrimaryKey();
 
     private ActionSnapshot? Current => state.RecordExists ? state.State : null;
 
+    private ExecutionOptions Options => options.Value;
+
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        ScheduleExpiry();
+        // The lease lives in memory: a fresh activation gives a worker that is still alive a whole lease to reach it.
+        _leaseExpiresAt = time.GetUtcNow() + Options.LeaseDuration;
+        ScheduleCheck();
         return Task.CompletedTask;
     }
 
@@ -62,14 +81,25 @@ public sealed partial class ActionGrain(
     public async Task<ActionSnapshot> SubmitAsync(ActionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (state.RecordExists)
+        if (Current is { } existing)
         {
-            throw new PlexusException($"Action {Id} already exists; dispatch with a new id.");
+            return SameIdempotentRequest(existing, request);
+        }
+
+        if (request.IdempotencyKey is { } key)
+        {
+            RequireUsableKey(key);
         }
 
         catalog.Validate(request.Command);
         RequirePositive(request.Timeout, "timeout");
         RequirePositive(request.Expires, "queue deadline (expires)");
+        var retry = Options.Retry.With(request.Retry);
+        if (retry.Problem() is { } problem)
+        {
+            throw new PlexusException(problem);
+        }
+
         var now = time.GetUtcNow();
         state.State = new ActionSnapshot
         {
@@ -82,14 +112,20 @@ public sealed partial class ActionGrain(
             Attempt = 1,
             QueuedAt = now,
             Version = 1,
+            Retry = retry,
+            IdempotencyKey = request.IdempotencyKey,
         };
         await state.WriteStateAsync();
         LogQueued(Id, request.Command, request.Submitter);
-        ScheduleExpiry();
-
-        await CommandStreams.PublishAsync(this.GetStreamProvider(CommandStreams.ProviderName), new CommandEnvelope(Id, 1));
+        await RegisterRecoveryAsync();
+        ScheduleCheck();
+        await PublishAsync(1);
         return state.State;
     }
+
+    /// <inheritdoc />
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == RecoveryReminder ? CheckAsync() : Task.CompletedTask;
 
     /// <inheritdoc />
     public Task<ActionSnapshot?> GetAsync() => Task.FromResult(Current);
@@ -111,7 +147,7 @@ public sealed partial class ActionGrain(
     /// <inheritdoc />
     public async Task<ActionSnapshot?> TryStartAsync(int attempt, WorkerInfo worker, IAttemptControl control)
     {
-        if (Current is { Status: ActionStatus.Queued, ExpiresAt: { } expiresAt } && time.GetUtcNow() >= expiresAt)
+        if (PastQueueDeadline(time.GetUtcNow()))
         {
             await ExpireAsync();
         }
@@ -127,6 +163,8 @@ public sealed partial class ActionGrain(
         }
 
         _control = control;
+        _leaseExpiresAt = time.GetUtcNow() + Options.LeaseDuration;
+        ScheduleCheck();
         return state.State;
     }
 
@@ -138,6 +176,9 @@ public sealed partial class ActionGrain(
         {
             return false;
         }
+
+        // Every report, empty ones included, renews the worker's lease.
+        _leaseExpiresAt = time.GetUtcNow() + Options.LeaseDuration;
 
         foreach (var chunk in report.Output)
         {
@@ -173,9 +214,13 @@ public sealed partial class ActionGrain(
                 return new CancelResult(true, $"Cancel already requested by {earlier}; the command is being stopped.", running);
         }
 
-        if (await TransitionAsync(ActionStatus.Cancelled, current => current.Status == ActionStatus.Queued, current => current with { CancelRequestedBy = requestedBy, FinishedAt = time.GetUtcNow() }))
+        var waiting = state.State.Status;
+        if (await TransitionAsync(ActionStatus.Cancelled, current => current.Status is ActionStatus.Queued or ActionStatus.Retrying, current => current with { CancelRequestedBy = requestedBy, FinishedAt = time.GetUtcNow(), NextAttemptAt = null }))
         {
-            return new CancelResult(true, $"Action {Id} cancelled before it started; it will not run.", state.State);
+            var message = waiting == ActionStatus.Queued
+                ? $"Action {Id} cancelled before it started; it will not run."
+                : $"Action {Id} cancelled while waiting to retry; no further attempt will run.";
+            return new CancelResult(true, message, state.State);
         }
 
         // Running: the worker stops the process tree and reports; the action then ends Cancelled.
@@ -188,7 +233,7 @@ public sealed partial class ActionGrain(
     }
 
     /// <inheritdoc />
-    public Task<ActionSnapshot?> SubscribeAsync(IActionObserver observer)
+    public Task<ActionSubscription> SubscribeAsync(IActionObserver observer)
     {
         ArgumentNullException.ThrowIfNull(observer);
         var renewal = _observers.Any(o => o.Equals(observer));
@@ -201,7 +246,7 @@ public sealed partial class ActionGrain(
             }
         }
 
-        return Task.FromResult(Current);
+        return Task.FromResult(new ActionSubscription(Current, Options.SubscriptionLifetime));
     }
 
     /// <inheritdoc />
@@ -215,16 +260,123 @@ public sealed partial class ActionGrain(
     public Task<bool> CompleteAsync(CommandResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        if (Current is not { Status: ActionStatus.Running } current || current.Attempt != result.Attempt)
+        {
+            return Task.FromResult(false);
+        }
+
         var outcome = result.StoppedBy switch
         {
-            StopReason.Cancelled => ActionStatus.Cancelled,
-            StopReason.TimedOut => ActionStatus.TimedOut,
-            _ => result.IsSuccess ? ActionStatus.Succeeded : ActionStatus.Failed,
+            StopReason.Cancelled => AttemptOutcome.Cancelled,
+            StopReason.TimedOut => AttemptOutcome.TimedOut,
+            _ => result.IsSuccess ? AttemptOutcome.Succeeded : AttemptOutcome.Failed,
         };
-        return TransitionAsync(
-            outcome,
-            current => current.Attempt == result.Attempt,
-            current => Stages.Finish(current, outcome == ActionStatus.Succeeded, time.GetUtcNow()) with { Result = result, FinishedAt = time.GetUtcNow() });
+        var record = new AttemptRecord(result.Attempt, result.Worker, result.StartedAt, result.FinishedAt, outcome, result.ExitCode, result.Error);
+        return EndAttemptAsync(record, result);
+    }
+
+    /// <summary>
+    /// Ends the running attempt with <paramref name="record"/>: a new attempt after the policy's backoff when
+    /// <see cref="Retries.Decide"/> allows one, otherwise the final status with <paramref name="result"/>.
+    /// </summary>
+    private async Task<bool> EndAttemptAsync(AttemptRecord record, CommandResult result)
+    {
+        var now = time.GetUtcNow();
+        var decision = Retries.Decide(state.State, record);
+        if (decision.RetryAfter is { } delay)
+        {
+            var retrying = await TransitionAsync(
+                ActionStatus.Retrying,
+                current => current.Attempt == record.Number,
+                current => current with { Attempts = current.Attempts.Add(record), Result = result, NextAttemptAt = now + delay });
+            if (retrying)
+            {
+                LogRetrying(Id, record.Number, record.Outcome, delay.TotalSeconds);
+                ScheduleCheck();
+            }
+
+            return retrying;
+        }
+
+        var final = decision.FinalStatus;
+        var finalResult = decision.Error is { } error ? result with { Status = ResultStatus.Error, Error = error } : result;
+        return await TransitionAsync(
+            final,
+            current => current.Attempt == record.Number,
+            current => Stages.Finish(current, final == ActionStatus.Succeeded, now) with
+            {
+                Attempts = current.Attempts.Add(record),
+                Result = finalResult,
+                FinishedAt = now,
+            });
+    }
+
+    /// <summary>
+    /// The recovery check, run by the reminder and by a timer at the next moment something is due: a lapsed
+    /// lease ends the attempt as lost, a finished backoff queues the next attempt, a passed queue deadline
+    /// expires the action, and a queued action is published again in case its envelope was lost.
+    /// </summary>
+    private async Task CheckAsync()
+    {
+        var now = time.GetUtcNow();
+        switch (Current)
+        {
+            case null:
+            case { Status: var status } when status.IsFinal():
+                await UnregisterRecoveryAsync();
+                return;
+            case { Status: ActionStatus.Queued } when PastQueueDeadline(now):
+                await ExpireAsync();
+                return;
+            case { Status: ActionStatus.Queued } queued when _lastPublished is not { } published || now - published >= RepublishWait():
+                _republished++;
+                LogRepublished(Id, queued.Attempt);
+                await PublishAsync(queued.Attempt);
+                break;
+            case { Status: ActionStatus.Running } running when now >= _leaseExpiresAt:
+                await WorkerLostAsync(running, now);
+                break;
+            case { Status: ActionStatus.Retrying, NextAttemptAt: { } due } retrying when now >= due:
+                await RequeueAsync(retrying.Attempt + 1);
+                break;
+        }
+
+        ScheduleCheck();
+    }
+
+    private Task WorkerLostAsync(ActionSnapshot running, DateTimeOffset now)
+    {
+        LogWorkerLost(Id, running.Attempt, running.Worker?.Silo);
+        var error = $"Worker lost: the worker running attempt {running.Attempt} ({running.Worker?.Silo ?? "unknown"}) was lost: " +
+            $"it sent nothing for {Options.LeaseDuration.TotalSeconds:0.###} s (its silo crashed, was stopped or lost contact).";
+        var record = new AttemptRecord(running.Attempt, running.Worker, running.StartedAt, now, AttemptOutcome.WorkerLost, null, error);
+        var result = CommandResults.Refused(running.Command, running.Attempt, running.Worker ?? new WorkerInfo("unknown", "unknown"), running.StartedAt ?? now, error)
+            with { FinishedAt = now };
+        return EndAttemptAsync(record, result);
+    }
+
+    private async Task RequeueAsync(int attempt)
+    {
+        var queued = await TransitionAsync(
+            ActionStatus.Queued,
+            current => current.Attempt == attempt - 1,
+            current => current with
+            {
+                Attempt = attempt,
+                StartedAt = null,
+                Worker = null,
+                NextAttemptAt = null,
+                Stages = [],
+                Percent = null,
+                EstimatedCompletion = null,
+            });
+        if (queued)
+        {
+            _recentOutput.Clear();
+            _recentOutputChars = 0;
+            _republished = 0;
+            await PublishAsync(attempt);
+        }
     }
 
     /// <summary>
@@ -260,8 +412,9 @@ public sealed partial class ActionGrain(
         {
             _finished?.TrySetResult(state.State);
             _control = null;
-            _expiry?.Dispose();
+            _check?.Dispose();
             _recentOutput.Clear();
+            await UnregisterRecoveryAsync();
         }
 
         return true;
@@ -274,21 +427,102 @@ public sealed partial class ActionGrain(
     }
 
     private Task ExpireAsync() =>
-        TransitionAsync(ActionStatus.Expired, _ => true, current => current with { FinishedAt = time.GetUtcNow() });
+        TransitionAsync(ActionStatus.Expired, _ => PastQueueDeadline(time.GetUtcNow()), current => current with { FinishedAt = time.GetUtcNow() });
 
-    // A queued action with a deadline ends Expired when the deadline passes, even if no worker ever asks for it.
-    private void ScheduleExpiry()
+    // The queue deadline holds until the first attempt starts; later attempts are retries of a started action.
+    private bool PastQueueDeadline(DateTimeOffset now) =>
+        Current is { Status: ActionStatus.Queued, Attempt: 1, ExpiresAt: { } expiresAt } && now >= expiresAt;
+
+    /// <summary>Arms a one-shot timer for the next moment something is due: the queue deadline, the lease, the backoff.</summary>
+    private void ScheduleCheck()
     {
-        if (Current is not { Status: ActionStatus.Queued, ExpiresAt: { } expiresAt })
+        DateTimeOffset? due = Current switch
         {
-            return;
+            { Status: ActionStatus.Queued, Attempt: 1, ExpiresAt: { } expiresAt } => expiresAt,
+            { Status: ActionStatus.Running } => _leaseExpiresAt,
+            { Status: ActionStatus.Retrying, NextAttemptAt: { } next } => next,
+            _ => null,
+        };
+        _check?.Dispose();
+        _check = null;
+        if (due is { } at)
+        {
+            var wait = at - time.GetUtcNow();
+            _check = this.RegisterGrainTimer(
+                CheckAsync,
+                new GrainTimerCreationOptions(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }
+    }
+
+    private async Task PublishAsync(int attempt)
+    {
+        await CommandStreams.PublishAsync(this.GetStreamProvider(CommandStreams.ProviderName), new CommandEnvelope(Id, attempt));
+        _lastPublished = time.GetUtcNow();
+    }
+
+    private TimeSpan RepublishWait()
+    {
+        var wait = Options.RecoveryInterval * Math.Pow(2, Math.Min(_republished, 16));
+        return wait < MaxRepublishWait ? wait : MaxRepublishWait;
+    }
+
+    // A failure here must not fail the dispatch: the action runs without the reminder, it only recovers less.
+    private async Task RegisterRecoveryAsync()
+    {
+        try
+        {
+            await this.RegisterOrUpdateReminder(RecoveryReminder, Options.RecoveryInterval, Options.RecoveryInterval);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogReminderFailed(ex, Id, "register");
+        }
+    }
+
+    private async Task UnregisterRecoveryAsync()
+    {
+        try
+        {
+            if (await this.GetReminder(RecoveryReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The next tick finds the action final and tries again.
+            LogReminderFailed(ex, Id, "unregister");
+        }
+    }
+
+    private ActionSnapshot SameIdempotentRequest(ActionSnapshot existing, ActionRequest request)
+    {
+        if (request.IdempotencyKey is not { } key || existing.IdempotencyKey != key)
+        {
+            throw new PlexusException($"Action {Id} already exists; dispatch with a new id.");
         }
 
-        var due = expiresAt - time.GetUtcNow();
-        _expiry?.Dispose();
-        _expiry = this.RegisterGrainTimer(
-            ExpireAsync,
-            new GrainTimerCreationOptions(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        if (existing.Command != request.Command)
+        {
+            throw new PlexusException(
+                $"The idempotency key '{key}' was already used for action {Id} with the command '{existing.Command}'; use another key for another command.");
+        }
+
+        return existing;
+    }
+
+    private void RequireUsableKey(string key)
+    {
+        if (IdempotencyKeys.Problem(key) is { } problem)
+        {
+            throw new PlexusException(problem);
+        }
+
+        if (IdempotencyKeys.ActionId(key) != Id)
+        {
+            throw new PlexusException(
+                $"Action id {Id} does not belong to the idempotency key '{key}'; dispatch it to IdempotencyKeys.ActionId(key).");
+        }
     }
 
     private void RememberOutput(OutputChunk chunk)

@@ -1,3 +1,5 @@
+using Plexus.Actions;
+
 namespace Plexus.Commands;
 
 /// <summary>How a silo runs commands; bound from the <c>Plexus</c> configuration section.</summary>
@@ -32,6 +34,28 @@ public sealed class ExecutionOptions
     /// (<c>Plexus:DefaultTimeout</c>). Default is none.
     /// </summary>
     public TimeSpan? DefaultTimeout { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a worker's hold on a running attempt lasts without news from it
+    /// (<c>Plexus:LeaseDuration</c>). Workers renew it several times per period while the command runs; when it
+    /// lapses the worker counts as lost and the retry policy decides. Default is 30 seconds.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets how often the durable reminder of an unfinished action checks on it, so it recovers after
+    /// a silo crash or restart (<c>Plexus:RecoveryInterval</c>). Default is 1 minute.
+    /// </summary>
+    public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Gets or sets how long a watcher's subscription to an action lasts unless renewed
+    /// (<c>Plexus:SubscriptionLifetime</c>); clients renew at a third of it. Default is 1 minute.
+    /// </summary>
+    public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Gets the retry policy of actions dispatched without changes to it (<c>Plexus:Retry:*</c>).</summary>
+    public RetryPolicy Retry { get; set; } = new();
 
     /// <summary>
     /// Gets the command catalog: the name a dispatched string starts with, mapped to the program it runs

@@ -19,6 +19,26 @@ public sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOption
             failures.Add($"Plexus:MaxOutputBytes must be at least 1024; it is {options.MaxOutputBytes}.");
         }
 
+        if (options.LeaseDuration < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Plexus:LeaseDuration must be at least 1 second; it is {options.LeaseDuration}.");
+        }
+
+        if (options.RecoveryInterval < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Plexus:RecoveryInterval must be at least 1 second; it is {options.RecoveryInterval}.");
+        }
+
+        if (options.SubscriptionLifetime < TimeSpan.FromSeconds(1))
+        {
+            failures.Add($"Plexus:SubscriptionLifetime must be at least 1 second; it is {options.SubscriptionLifetime}.");
+        }
+
+        if (options.Retry.Problem() is { } retryProblem)
+        {
+            failures.Add($"Plexus:Retry: {retryProblem}");
+        }
+
         foreach (var (commandName, definition) in options.Commands)
         {
             if (string.IsNullOrWhiteSpace(definition.Executable))

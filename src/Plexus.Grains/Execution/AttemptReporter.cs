@@ -69,6 +69,9 @@ public sealed class AttemptReporter(int attempt)
         }
     }
 
+    /// <summary>Returns a report without output or progress: it only says the attempt is still alive.</summary>
+    public AttemptReport Heartbeat() => new(attempt, [], []);
+
     private sealed class StreamState(string name)
     {
         public string Name { get; } = name;

@@ -134,15 +134,28 @@ public sealed partial class WorkerPool(
         return outcome.Stopped && control.Reason is { } reason ? CommandResults.Stopped(result, reason, limit) : result;
     }
 
-    // Live output and progress go to the action grain a few times a second, batched, while the command runs.
+    // Live output and progress go to the action grain a few times a second, batched, while the command runs; a
+    // silent command still sends an empty report several times per lease, which renews the worker's lease.
     private async Task ReportLoopAsync(IActionGrain grain, AttemptReporter reporter, AttemptControl control, CancellationToken done)
     {
+        var heartbeat = options.Value.LeaseDuration / 4;
+        var lastSent = time.GetUtcNow();
         using var timer = new PeriodicTimer(ReportInterval, time);
         try
         {
             while (await timer.WaitForNextTickAsync(done).ConfigureAwait(false))
             {
-                await SendReportAsync(grain, reporter.Drain(), control).ConfigureAwait(false);
+                var report = reporter.Drain();
+                if (report is null && time.GetUtcNow() - lastSent >= heartbeat)
+                {
+                    report = reporter.Heartbeat();
+                }
+
+                if (report is not null)
+                {
+                    lastSent = time.GetUtcNow();
+                    await SendReportAsync(grain, report, control).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (done.IsCancellationRequested)

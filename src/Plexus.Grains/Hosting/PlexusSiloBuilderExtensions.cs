@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Hosting;
 using Plexus.Commands;
 using Plexus.Execution;
 
@@ -13,7 +14,8 @@ public static class PlexusSiloBuilderExtensions
     /// <summary>
     /// Adds actions, the command catalog and this silo's worker pool, with <see cref="ExecutionOptions"/> bound
     /// from <paramref name="configuration"/>'s <c>Plexus</c> section. The silo still needs a grain storage named
-    /// <see cref="Actions.ActionGrain.StorageName"/> and a stream provider named <see cref="CommandStreams.ProviderName"/>.
+    /// <see cref="Actions.ActionGrain.StorageName"/>, a stream provider named <see cref="CommandStreams.ProviderName"/>
+    /// and a reminder table.
     /// </summary>
     public static ISiloBuilder AddPlexusActions(this ISiloBuilder builder, IConfiguration configuration)
     {
@@ -21,6 +23,15 @@ public static class PlexusSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var services = builder.Services;
         services.AddOptions<ExecutionOptions>().Bind(configuration.GetSection(ExecutionOptions.SectionName)).ValidateOnStart();
+
+        // Orleans refuses reminders shorter than its minimum (1 minute by default); a shorter recovery interval lowers it.
+        services.AddOptions<ReminderOptions>().Configure<IOptions<ExecutionOptions>>((reminders, execution) =>
+        {
+            if (execution.Value.RecoveryInterval < reminders.MinimumReminderPeriod)
+            {
+                reminders.MinimumReminderPeriod = execution.Value.RecoveryInterval;
+            }
+        });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExecutionOptions>, ExecutionOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CommandCatalog>();

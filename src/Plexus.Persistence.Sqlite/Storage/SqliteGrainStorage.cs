@@ -18,12 +18,7 @@ public sealed partial class SqliteGrainStorage(
 {
     private const int SqliteConstraint = 19;
 
-    private readonly string _connectionString = new SqliteConnectionStringBuilder
-    {
-        DataSource = options.DatabasePath,
-        Mode = SqliteOpenMode.ReadWriteCreate,
-        Pooling = true,
-    }.ToString();
+    private readonly SqliteDatabase _database = new(options.DatabasePath);
 
     /// <inheritdoc />
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -32,7 +27,7 @@ public sealed partial class SqliteGrainStorage(
     /// <inheritdoc />
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await using var connection = await OpenAsync().ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync().ConfigureAwait(false);
         await using var command = Command(connection, "SELECT etag, data FROM grain_state WHERE state_name = $state AND grain_id = $grain", stateName, grainId);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         if (!await reader.ReadAsync().ConfigureAwait(false))
@@ -52,7 +47,7 @@ public sealed partial class SqliteGrainStorage(
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var data = options.GrainStorageSerializer.Serialize(grainState.State).ToArray();
-        await using var connection = await OpenAsync().ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync().ConfigureAwait(false);
         var sql = grainState.ETag is null
             ? "INSERT INTO grain_state (state_name, grain_id, etag, data, modified_at) VALUES ($state, $grain, 1, $data, $now)"
             : "UPDATE grain_state SET etag = etag + 1, data = $data, modified_at = $now WHERE state_name = $state AND grain_id = $grain AND etag = $etag";
@@ -82,7 +77,7 @@ public sealed partial class SqliteGrainStorage(
     /// <inheritdoc />
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await using var connection = await OpenAsync().ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync().ConfigureAwait(false);
         // Without an etag the caller has seen no stored state, so it may delete nothing: a row that exists
         // anyway was written since, and the clear is refused like a second first-write.
         var sql = grainState.ETag is null
@@ -108,15 +103,8 @@ public sealed partial class SqliteGrainStorage(
 
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        if (Path.GetDirectoryName(Path.GetFullPath(options.DatabasePath)) is { } folder)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        await using var connection = await OpenAsync().ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            PRAGMA journal_mode = WAL;
+        await _database.InitializeAsync(
+            """
             CREATE TABLE IF NOT EXISTS grain_state (
                 state_name  TEXT    NOT NULL,
                 grain_id    TEXT    NOT NULL,
@@ -125,21 +113,9 @@ public sealed partial class SqliteGrainStorage(
                 modified_at TEXT    NOT NULL,
                 PRIMARY KEY (state_name, grain_id)
             ) WITHOUT ROWID;
-            """;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        LogInitialized(name, Path.GetFullPath(options.DatabasePath));
-    }
-
-    private async Task<SqliteConnection> OpenAsync()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync().ConfigureAwait(false);
-        await using var pragma = connection.CreateCommand();
-
-        // NORMAL is durable across a process crash in WAL mode; only a power loss may lose the last commits.
-        pragma.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
-        await pragma.ExecuteNonQueryAsync().ConfigureAwait(false);
-        return connection;
+            """,
+            cancellationToken).ConfigureAwait(false);
+        LogInitialized(name, _database.FullPath);
     }
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, string stateName, GrainId grainId)

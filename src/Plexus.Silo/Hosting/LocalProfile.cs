@@ -8,7 +8,10 @@ using Plexus.Persistence.Sqlite.Hosting;
 
 namespace Plexus.Silo.Hosting;
 
-/// <summary>The embedded default: one silo on localhost, action state in SQLite under the data folder, in-memory streams.</summary>
+/// <summary>
+/// The embedded default: one silo on localhost, action state and reminders in SQLite under the data folder,
+/// in-memory streams.
+/// </summary>
 public static class LocalProfile
 {
     /// <summary>The file, under the data folder, that holds grain state.</summary>
@@ -18,6 +21,7 @@ public static class LocalProfile
     public static ISiloBuilder AddLocalServices(this ISiloBuilder builder, IConfiguration configuration, string dataDir) =>
         builder
             .AddSqliteGrainStorage(ActionGrain.StorageName, options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
+            .UseSqliteReminders(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
             .AddMemoryStreams(CommandStreams.ProviderName, streams => streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly))
             .AddPlexusActions(configuration);
 

@@ -8,7 +8,7 @@ namespace Plexus.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class ActionLifecycleTests(ClusterFixture fixture)
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Deadline = Waiting.Deadline;
 
     [Fact]
     public async Task Dispatch_EchoCommand_SucceedsWithStdout()
@@ -291,19 +291,7 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
         return blockers;
     }
 
-    private async Task<ActionSnapshot> WaitAsync(Guid id)
-    {
-        using var timeout = new CancellationTokenSource(Deadline);
-        try
-        {
-            return await fixture.Actions.WaitForFinalAsync(id, timeout.Token) ?? throw new InvalidOperationException($"Action {id} vanished.");
-        }
-        catch (OperationCanceledException)
-        {
-            var current = await fixture.Actions.GetAsync(id);
-            throw new TimeoutException($"Action {id} was not final within {Deadline}; it is {current?.Status}.");
-        }
-    }
+    private Task<ActionSnapshot> WaitAsync(Guid id) => fixture.Actions.FinalAsync(id);
 
     /// <summary>Counts envelopes the workers dropped as not startable, from the workers' own metric.</summary>
     private sealed class DroppedEnvelopes : IDisposable

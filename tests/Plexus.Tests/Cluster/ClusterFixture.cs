@@ -1,15 +1,11 @@
-using Microsoft.Extensions.Configuration;
-using Orleans.Hosting;
 using Orleans.TestingHost;
 using Plexus.Client;
-using Plexus.Execution;
-using Plexus.Silo.Hosting;
 
 namespace Plexus.Tests.Cluster;
 
 /// <summary>
-/// One in-process Orleans silo configured exactly as the embedded default (SQLite state, memory streams,
-/// the worker pool) with a small test catalog and <c>--concurrency 2</c>.
+/// One in-process Orleans silo configured exactly as the embedded default (see <see cref="TestClusters"/>)
+/// with <c>--concurrency 2</c>, shared by the tests of a collection.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
@@ -29,23 +25,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(WorkDir);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Plexus:Concurrency"] = Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Plexus:StopGracePeriod"] = "00:00:02",
-            ["Plexus:Commands:echo:Executable"] = "echo",
-            ["Plexus:Commands:demo:Executable"] = "plexus-demo",
-            ["Plexus:Commands:missing:Executable"] = "/nonexistent/program",
-            ["Plexus:Commands:sh:Executable"] = "/bin/sh",
-            ["Plexus:Commands:sh:Arguments:0"] = "-c",
-            ["Plexus:Commands:sh:WorkingDirectory"] = WorkDir,
-        }).Build();
-
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddLocalServices(configuration, _dataDir));
-        builder.ConfigureClient(client => client.AddMemoryStreams(CommandStreams.ProviderName));
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
+        _cluster = await TestClusters.DeployAsync(1, _dataDir, TestClusters.Configuration(WorkDir, Concurrency));
     }
 
     public async Task DisposeAsync()

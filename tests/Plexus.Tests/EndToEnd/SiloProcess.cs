@@ -19,12 +19,14 @@ public sealed class SiloProcess : IAsyncDisposable
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
     private readonly string _root;
+    private readonly IReadOnlyDictionary<string, string?> _environment;
     private readonly Lock _outputLock = new();
     private readonly List<string> _output = [];
     private Running? _running;
 
-    private SiloProcess()
+    private SiloProcess(IReadOnlyDictionary<string, string?>? environment)
     {
+        _environment = environment ?? new Dictionary<string, string?>();
         _root = Directory.CreateTempSubdirectory("plexus-e2e-").FullName;
         DataDir = Path.Combine(_root, "data");
         (SiloPort, GatewayPort) = FreePort.NextPair();
@@ -61,10 +63,13 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a silo on free ports and a new data folder, and returns once it is ready.</summary>
-    public static async Task<SiloProcess> StartNewAsync()
+    /// <summary>
+    /// Starts a silo on free ports and a new data folder, and returns once it is ready. <paramref name="environment"/>
+    /// adds settings the way an operator would, e.g. <c>Plexus__LeaseDuration</c>.
+    /// </summary>
+    public static async Task<SiloProcess> StartNewAsync(IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var silo = new SiloProcess();
+        var silo = new SiloProcess(environment);
         try
         {
             await silo.StartAsync();
@@ -98,6 +103,7 @@ public sealed class SiloProcess : IAsyncDisposable
         var process = Cli.Wrap(Binaries.Silo)
             .WithArguments(arguments)
             .WithWorkingDirectory(_root)
+            .WithEnvironmentVariables(_environment)
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
             {
                 Append(line);
@@ -144,6 +150,17 @@ public sealed class SiloProcess : IAsyncDisposable
         var exitCode = running.Process.Task.Result.ExitCode;
         Append($"=== exited with code {exitCode}");
         return exitCode;
+    }
+
+    /// <summary>Kills the silo process alone with SIGKILL, as a crash would: its commands are not told anything.</summary>
+    public async Task CrashAsync()
+    {
+        var running = _running ?? throw new InvalidOperationException("The silo is not running.");
+        await Cli.Wrap("kill").WithArguments(["-KILL", running.Process.ProcessId.ToString(CultureInfo.InvariantCulture)]).ExecuteAsync();
+        await Task.WhenAny(running.Process.Task, Task.Delay(StopTimeout));
+        _running = null;
+        running.Kill.Dispose();
+        Append("=== killed with SIGKILL");
     }
 
     /// <summary>Counts the rows of grain state the silo stored, reading its database without taking part in writes.</summary>

@@ -1,3 +1,7 @@
+using System.Net;
+using Plexus.Actions;
+using Plexus.Client;
+using Plexus.Tests.Cluster;
 using Xunit;
 
 namespace Plexus.Tests.EndToEnd;
@@ -13,7 +17,15 @@ public sealed class SiloRestartTests : IAsyncLifetime
 
     private SiloProcess Silo => _silo ?? throw new InvalidOperationException("The silo is not started.");
 
-    public async Task InitializeAsync() => _silo = await SiloProcess.StartNewAsync();
+    // Short leases, recovery checks and retry waits, so a crash is recovered from within seconds.
+    public async Task InitializeAsync() => _silo = await SiloProcess.StartNewAsync(new Dictionary<string, string?>
+    {
+        ["Plexus__LeaseDuration"] = "00:00:02",
+        ["Plexus__RecoveryInterval"] = "00:00:02",
+        ["Plexus__Retry__InitialDelay"] = "00:00:00.2",
+        ["Plexus__Commands__sh__Executable"] = "/bin/sh",
+        ["Plexus__Commands__sh__Arguments__0"] = "-c",
+    });
 
     public async Task DisposeAsync()
     {
@@ -48,4 +60,55 @@ public sealed class SiloRestartTests : IAsyncLifetime
             after.GetProperty("result").GetProperty("stdout").GetString());
         Assert.Equal(before.GetProperty("version").GetInt64(), after.GetProperty("version").GetInt64());
     }
+
+    [Fact]
+    public async Task Kill9_WithRunningAndQueuedActions_EveryActionFinishesAfterRestart()
+    {
+        // Two workers: two commands run (a first attempt sleeps, a later one finishes at once), the echo waits in the
+        // silo's queue; SIGKILL loses the queue and the workers.
+        // Dispatched through the client library: the CLI's start-up time must not let a first attempt end first.
+        Guid[] sleeps;
+        Guid queued;
+        await using (var connection = await PlexusConnection.ConnectAsync(IPEndPoint.Parse(Silo.Gateway)))
+        {
+            sleeps = [await DispatchSleeperAsync(connection), await DispatchSleeperAsync(connection)];
+            queued = (await connection.Actions.DispatchAsync(new ActionRequest("echo was queued", "tests"))).Id;
+            foreach (var id in sleeps)
+            {
+                await connection.Actions.UntilAsync(id, a => a.Status == ActionStatus.Running, $"action {id} to run");
+            }
+
+            Assert.Equal(ActionStatus.Queued, (await connection.Actions.GetAsync(queued))?.Status);
+        }
+
+        await Silo.CrashAsync();
+        await Silo.StartAsync();
+
+        foreach (var id in sleeps)
+        {
+            var final = await WaitForStatusAsync(id, "Succeeded");
+            Assert.Equal(2, final.GetProperty("attempt").GetInt32());
+            Assert.Equal("WorkerLost", final.GetProperty("attempts")[0].GetProperty("outcome").GetString());
+        }
+
+        var echo = await WaitForStatusAsync(queued, "Succeeded");
+        Assert.Equal("was queued\n", echo.GetProperty("result").GetProperty("stdout").GetString());
+        var text = (await Silo.Client.RunAsync("status", sleeps[0].ToString())).ShouldExit(ExitCode.Ok).Stdout;
+        Assert.Contains("#1", text, StringComparison.Ordinal);
+        Assert.Contains("WorkerLost", text, StringComparison.Ordinal);
+    }
+
+    private async Task<Guid> DispatchSleeperAsync(PlexusConnection connection)
+    {
+        var marker = Path.Combine(Silo.DataDir, Guid.NewGuid().ToString("N"));
+        var request = new ActionRequest($"sh 'test -e {marker} && exit 0; touch {marker}; sleep 10'", "tests");
+        return (await connection.Actions.DispatchAsync(request)).Id;
+    }
+
+    private async Task<System.Text.Json.JsonElement> WaitForStatusAsync(Guid id, string expected) =>
+        JsonOutput.Parse(await Poll.UntilAsync(
+            () => Silo.Client.RunAsync("status", id.ToString(), "--json"),
+            s => s.ExitCode == 0 && JsonOutput.Parse(s).GetProperty("status").GetString() == expected,
+            FinalTimeout,
+            $"action {id} to be {expected}"));
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Plexus.Actions;
 using Plexus.Commands;
 using Plexus.Hosting;
 using Xunit;
@@ -89,5 +90,75 @@ public sealed class ExecutionOptionsTests
 
         Assert.Contains(error.Failures, f => f.Contains("Plexus:Concurrency", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.Contains("Plexus:Commands:broken:Executable", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddPlexusActions_RecoveryAndRetrySettings_BindEveryValue()
+    {
+        using var host = BuildHost(new()
+        {
+            ["Plexus:LeaseDuration"] = "00:00:12",
+            ["Plexus:RecoveryInterval"] = "00:00:05",
+            ["Plexus:Retry:MaxAttempts"] = "7",
+            ["Plexus:Retry:InitialDelay"] = "00:00:01.5",
+            ["Plexus:Retry:MaxDelay"] = "00:02:00",
+            ["Plexus:Retry:RetryOnWorkerLost"] = "false",
+            ["Plexus:Retry:RetryOnTimeout"] = "true",
+            ["Plexus:Retry:RetryExitCodes:0"] = "75",
+            ["Plexus:Retry:RetryExitCodes:1"] = "137",
+            ["Plexus:Retry:MaxLostWorkers"] = "4",
+        });
+
+        var options = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+        var reminders = host.Services.GetRequiredService<IOptions<Orleans.Hosting.ReminderOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromSeconds(12), options.LeaseDuration);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.RecoveryInterval);
+        Assert.Equal(
+            new RetryPolicy
+            {
+                MaxAttempts = 7,
+                InitialDelay = TimeSpan.FromSeconds(1.5),
+                MaxDelay = TimeSpan.FromMinutes(2),
+                RetryOnWorkerLost = false,
+                RetryOnTimeout = true,
+                RetryExitCodes = options.Retry.RetryExitCodes,
+                MaxLostWorkers = 4,
+            },
+            options.Retry);
+        Assert.Equal([75, 137], options.Retry.RetryExitCodes);
+
+        // Orleans would refuse a reminder period below its minimum; the minimum follows the recovery interval.
+        Assert.Equal(TimeSpan.FromSeconds(5), reminders.MinimumReminderPeriod);
+    }
+
+    [Fact]
+    public void AddPlexusActions_DefaultRecoveryAndRetry_AreDocumentedValues()
+    {
+        using var host = BuildHost([]);
+
+        var options = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromSeconds(30), options.LeaseDuration);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.RecoveryInterval);
+        Assert.Equal(3, options.Retry.MaxAttempts);
+        Assert.True(options.Retry.RetryOnWorkerLost);
+        Assert.False(options.Retry.RetryOnTimeout);
+        Assert.Empty(options.Retry.RetryExitCodes);
+    }
+
+    [Fact]
+    public void AddPlexusActions_InvalidRetrySettings_FailNamingTheSection()
+    {
+        using var host = BuildHost(new()
+        {
+            ["Plexus:Retry:MaxAttempts"] = "0",
+            ["Plexus:LeaseDuration"] = "00:00:00.1",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.StartsWith("Plexus:Retry:", StringComparison.Ordinal) && f.Contains("attempts", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Plexus:LeaseDuration", StringComparison.Ordinal));
     }
 }
