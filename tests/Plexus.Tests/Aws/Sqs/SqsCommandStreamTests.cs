@@ -42,6 +42,7 @@ public sealed class SqsCommandStreamFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) => silo
             .AddSqliteGrainStorage(ActionGrain.StorageName, options => options.DatabasePath = Path.Combine(_dataDir, "plexus.db"))
+            .UseSqliteReminders(options => options.DatabasePath = Path.Combine(_dataDir, "plexus.db"))
             .AddSqsStreams(CommandStreams.ProviderName, configuration.GetSection("Sqs"), streams => streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly))
             .AddPlexusActions(configuration));
         builder.ConfigureClient(client => client.AddSqsStreams(CommandStreams.ProviderName, configuration.GetSection("Sqs")));
