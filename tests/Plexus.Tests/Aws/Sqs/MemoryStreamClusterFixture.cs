@@ -25,6 +25,7 @@ public sealed class MemoryStreamClusterFixture : IStreamClusterFixture, IAsyncLi
         builder.ConfigureClient(client => client.AddMemoryStreams(StreamDeliveryContractTests.Provider));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
+        await StreamAgents.WaitUntilBalancedAsync(_cluster, Partitions);
     }
 
     public async Task DisposeAsync()

@@ -59,6 +59,7 @@ public sealed class SqsClusterFixture : IStreamClusterFixture, IAsyncLifetime
         builder.ConfigureClient(client => client.AddSqsStreams(StreamDeliveryContractTests.Provider, Configure));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
+        await StreamAgents.WaitUntilBalancedAsync(_cluster, Partitions);
     }
 
     public async Task DisposeAsync()

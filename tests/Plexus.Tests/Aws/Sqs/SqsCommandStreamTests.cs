@@ -48,6 +48,7 @@ public sealed class SqsCommandStreamFixture : IAsyncLifetime
         builder.ConfigureClient(client => client.AddSqsStreams(CommandStreams.ProviderName, configuration.GetSection("Sqs")));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
+        await StreamAgents.WaitUntilBalancedAsync(_cluster, partitions: 4, CommandStreams.ProviderName);
     }
 
     public async Task DisposeAsync()

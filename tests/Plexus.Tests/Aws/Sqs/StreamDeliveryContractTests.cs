@@ -1,3 +1,4 @@
+using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
 using Orleans.TestingHost;
@@ -18,6 +19,25 @@ public interface IStreamClusterFixture
 
     /// <summary>Waits until the backend holds nothing undelivered or undeleted.</summary>
     Task WaitUntilDrainedAsync(TimeSpan timeout);
+}
+
+/// <summary>Waits for a test cluster's stream partitions to settle.</summary>
+public static class StreamAgents
+{
+    /// <summary>
+    /// Waits until every silo of <paramref name="cluster"/> pulls some of the <paramref name="partitions"/> of
+    /// <paramref name="provider"/> and all are pulled, so no partition moves (and redelivers) while a test runs.
+    /// </summary>
+    public static Task WaitUntilBalancedAsync(InProcessTestCluster cluster, int partitions, string provider = StreamDeliveryContractTests.Provider)
+    {
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        return Poll.UntilAsync(
+            async () => string.Join(",", (await management.SendControlCommandToProvider<PersistentStreamProvider>(
+                provider, (int)PersistentStreamProviderCommand.GetNumberRunningAgents, null!)).Select(Convert.ToInt32)),
+            counts => counts.Split(',') is var perSilo && perSilo.Length == cluster.Silos.Count && perSilo.All(c => c != "0") && perSilo.Sum(int.Parse) == partitions,
+            TimeSpan.FromSeconds(60),
+            $"every silo to pull a share of the {partitions} partitions of {provider} (pulling agents per silo)");
+    }
 }
 
 /// <summary>
