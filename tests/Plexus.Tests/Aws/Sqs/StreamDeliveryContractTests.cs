@@ -1,0 +1,111 @@
+using Orleans.Providers.Streams.Common;
+using Orleans.Runtime;
+using Orleans.Streams;
+using Orleans.TestingHost;
+using Plexus.Tests.EndToEnd;
+
+namespace Plexus.Tests.Aws.Sqs;
+
+/// <summary>A two-silo cluster with a stream provider named <see cref="StreamDeliveryContractTests.Provider"/> under test.</summary>
+public interface IStreamClusterFixture
+{
+    InProcessTestCluster Cluster { get; }
+
+    /// <summary>Gets how many partitions the provider spreads streams over.</summary>
+    int Partitions { get; }
+
+    /// <summary>Gets how long a received message stays hidden before the backend would offer it again.</summary>
+    TimeSpan VisibilityTimeout { get; }
+
+    /// <summary>Waits until the backend holds nothing undelivered or undeleted.</summary>
+    Task WaitUntilDrainedAsync(TimeSpan timeout);
+}
+
+/// <summary>Waits for a test cluster's stream partitions to settle.</summary>
+public static class StreamAgents
+{
+    /// <summary>
+    /// Waits until every silo of <paramref name="cluster"/> pulls some of the <paramref name="partitions"/> of
+    /// <paramref name="provider"/> and all are pulled, so no partition moves (and redelivers) while a test runs.
+    /// </summary>
+    public static Task WaitUntilBalancedAsync(InProcessTestCluster cluster, int partitions, string provider = StreamDeliveryContractTests.Provider)
+    {
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        return Poll.UntilAsync(
+            async () => string.Join(",", (await management.SendControlCommandToProvider<PersistentStreamProvider>(
+                provider, (int)PersistentStreamProviderCommand.GetNumberRunningAgents, null!)).Select(Convert.ToInt32)),
+            counts => counts.Split(',') is var perSilo && perSilo.Length == cluster.Silos.Count && perSilo.All(c => c != "0") && perSilo.Sum(int.Parse) == partitions,
+            TimeSpan.FromSeconds(60),
+            $"every silo to pull a share of the {partitions} partitions of {provider} (pulling agents per silo)");
+    }
+}
+
+/// <summary>
+/// What the command stream needs from a stream provider, run against each backend: every event once and in order
+/// per stream, with consumers on two silos, and no second execution when a consumer is slow.
+/// </summary>
+public abstract class StreamDeliveryContractTests(IStreamClusterFixture fixture)
+{
+    public const string Provider = "probe-streams";
+
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    private async Task ProduceAsync(string key, IEnumerable<StreamProbeEvent> events)
+    {
+        var producer = fixture.Cluster.Client.GetStreamProvider(Provider)
+            .GetStream<StreamProbeEvent>(StreamId.Create(StreamProbeConsumerGrain.Namespace, key));
+        foreach (var item in events)
+        {
+            await producer.OnNextAsync(item);
+        }
+    }
+
+    private Task<StreamProbeReport> ReportAsync(string key) =>
+        fixture.Cluster.Client.GetGrain<IStreamProbeConsumerGrain>(key).GetReportAsync();
+
+    [Fact]
+    public async Task OnNextAsync_EventsOnSeveralStreams_EachArrivesOnceInOrderPerStream()
+    {
+        const int perStream = 25;
+        var keys = Enumerable.Range(0, 8).Select(i => $"order-{Guid.NewGuid():N}").ToList();
+
+        await Task.WhenAll(keys.Select(key => ProduceAsync(key, Enumerable.Range(0, perStream).Select(n => new StreamProbeEvent(n, TimeSpan.Zero)))));
+
+        foreach (var key in keys)
+        {
+            await Poll.UntilAsync(() => ReportAsync(key), r => r.Received.Count >= perStream, Deadline, $"{perStream} events on stream {key}");
+        }
+
+        await fixture.WaitUntilDrainedAsync(Deadline);
+        foreach (var key in keys)
+        {
+            var report = await ReportAsync(key);
+            Assert.True(Enumerable.Range(0, perStream).SequenceEqual(report.Received), $"stream {key} received {report}");
+        }
+
+        // Where consumers run is up to grain placement; what the provider decides is that the streams spread over
+        // several partitions, which the two silos' pulling agents share.
+        var mapper = new HashRingBasedStreamQueueMapper(new() { TotalQueueCount = fixture.Partitions }, Provider);
+        Assert.True(keys.Select(k => mapper.GetQueueForStream(StreamId.Create(StreamProbeConsumerGrain.Namespace, k))).Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public async Task OnNextAsync_ConsumerSlowerThanVisibilityTimeout_ExecutesEachEventOnce()
+    {
+        var key = $"slow-{Guid.NewGuid():N}";
+        var work = fixture.VisibilityTimeout * 3;
+
+        await ProduceAsync(key, [new StreamProbeEvent(0, work), new StreamProbeEvent(1, work), new StreamProbeEvent(2, TimeSpan.Zero)]);
+
+        await Poll.UntilAsync(() => ReportAsync(key), r => r.Received.Count >= 3, Deadline, "the three events on the slow stream");
+        await fixture.WaitUntilDrainedAsync(Deadline);
+        var report = await ReportAsync(key);
+        Assert.True(report.Received.SequenceEqual([0, 1, 2]), $"each event should run once, in order; ran {report}");
+    }
+}
+
+[Collection(SqsClusterCollection.Name)]
+public sealed class SqsStreamDeliveryTests(SqsClusterFixture fixture) : StreamDeliveryContractTests(fixture);
+
+[Collection(MemoryStreamClusterCollection.Name)]
+public sealed class MemoryStreamDeliveryTests(MemoryStreamClusterFixture fixture) : StreamDeliveryContractTests(fixture);
