@@ -1,4 +1,6 @@
 using Orleans.Runtime;
+using Polly;
+using Polly.Retry;
 using Plexus.Actions;
 
 namespace Plexus.Client;
@@ -31,7 +33,8 @@ public sealed class ActionClient(IClusterClient cluster)
             id = Guid.CreateVersion7();
         }
 
-        return Call(() => cluster.GetGrain<IActionGrain>(id).SubmitAsync(request));
+        // Only a keyed dispatch may be sent twice: without a key a lost answer would leave the caller unsure.
+        return Call(() => cluster.GetGrain<IActionGrain>(id).SubmitAsync(request), repeatable: request.IdempotencyKey is not null);
     }
 
     /// <summary>Gets the action <paramref name="id"/>, or <see langword="null"/> when there is none.</summary>
@@ -69,17 +72,37 @@ public sealed class ActionClient(IClusterClient cluster)
             ? id
             : throw new PlexusException($"'{text}' is not an action id: expected a GUID such as 0193c3a2-5d1e-7c4b-9a57-2f8e4b1c0d9a.");
 
-    // Turns the ways a call can fail for lack of a cluster into one error a caller can act on.
-    internal static async Task<T> Call<T>(Func<Task<T>> call)
+    // A call that may safely run twice is tried again for about 15 s when its gateway or silo is lost: long
+    // enough for the client to move to another gateway and for the cluster to take over a dead silo's grains.
+    private static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 6,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(250),
+            MaxDelay = TimeSpan.FromSeconds(4),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(IsClusterFault),
+        })
+        .Build();
+
+    // Turns the ways a call can fail for lack of a cluster into one error a caller can act on. Calls that change
+    // nothing when repeated (reads, waits, cancels, subscriptions, keyed dispatches) are tried again first.
+    internal static async Task<T> Call<T>(Func<Task<T>> call, bool repeatable = true)
     {
         try
         {
-            return await call().ConfigureAwait(false);
+            return repeatable
+                ? await Retry.ExecuteAsync(async _ => await call().ConfigureAwait(false)).ConfigureAwait(false)
+                : await call().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
-                                      or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException)
+        catch (Exception ex) when (IsClusterFault(ex))
         {
             throw new ClusterUnavailableException($"Lost the Plexus cluster: {ex.Message}", ex);
         }
     }
+
+    private static bool IsClusterFault(Exception ex) =>
+        ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+            or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException;
 }

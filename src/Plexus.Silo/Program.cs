@@ -19,15 +19,29 @@ if (SiloCommandLine.FindUnknownFlag(args) is { } unknown)
 
 // Settings files ship beside the binary, so the silo finds them from any working directory.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+if (Environment.GetEnvironmentVariable(SiloOptions.ProfileVariable) is { Length: > 0 } profile)
+{
+    builder.Configuration.AddInMemoryCollection([new("Plexus:Profile", profile)]);
+}
+
+// Flags come last: they win over settings files and environment variables.
 builder.Configuration.AddCommandLine(args, SiloCommandLine.SwitchMappings.ToDictionary());
 var siloOptions = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
-if (!string.Equals(siloOptions.Profile, SiloOptions.LocalProfile, StringComparison.OrdinalIgnoreCase))
+if (siloOptions.Is(SiloOptions.LocalProfile))
 {
-    Console.Error.WriteLine($"plexus-silo: unknown profile '{siloOptions.Profile}'. Available: {SiloOptions.LocalProfile}.");
+    builder.UseOrleans(silo => silo.UseLocalProfile(builder.Configuration, siloOptions));
+}
+else if (siloOptions.Is(SiloOptions.AwsProfile))
+{
+    siloOptions.Profile = SiloOptions.AwsProfile;
+    builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, siloOptions));
+}
+else
+{
+    Console.Error.WriteLine($"plexus-silo: unknown profile '{siloOptions.Profile}'. Available: {SiloOptions.LocalProfile}, {SiloOptions.AwsProfile}.");
     return 2;
 }
 
-builder.UseOrleans(silo => silo.UseLocalProfile(builder.Configuration, siloOptions));
 using var host = builder.Build();
 try
 {
@@ -42,8 +56,11 @@ catch (Exception ex) when (ex is OptionsValidationException or Orleans.Runtime.O
 }
 
 var execution = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
+var where = siloOptions.Is(SiloOptions.LocalProfile)
+    ? $"gateway 127.0.0.1:{siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}, data {siloOptions.DataDirFullPath}"
+    : $"cluster {siloOptions.ClusterId}, gateway port {siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}";
 Console.WriteLine(
-    $"Plexus silo ready (profile {siloOptions.Profile}): gateway 127.0.0.1:{siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}, " +
-    $"data {siloOptions.DataDirFullPath}, concurrency {execution.Concurrency}, commands: {string.Join(", ", execution.Commands.Keys.Order())}");
+    $"Plexus silo ready (profile {siloOptions.Profile}): {where}, concurrency {execution.Concurrency}, " +
+    $"commands: {string.Join(", ", execution.Commands.Keys.Order())}");
 await host.WaitForShutdownAsync();
 return 0;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Plexus.Aws.DynamoDb.Hosting;
 using Plexus.Actions;
 
 namespace Plexus.Client.Cli;
@@ -197,13 +199,30 @@ public static class ClientCommands
         _ => throw new PlexusException($"{option} must be a positive number of seconds; it is {value}."),
     };
 
+    // PLEXUS_PROFILE=aws finds the gateways in DynamoDB (Plexus__Aws__*, Plexus__ClusterId and the AWS SDK's own
+    // environment configure it); otherwise --gateway / PLEXUS_GATEWAY names one.
+    private static Task<PlexusConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var profile = Environment.GetEnvironmentVariable("PLEXUS_PROFILE") ?? environment["Plexus:Profile"] ?? "Local";
+        if (string.Equals(profile, "Aws", StringComparison.OrdinalIgnoreCase))
+        {
+            var clusterId = environment["Plexus:ClusterId"] ?? ClusterIds.ClusterId;
+            var serviceId = environment["Plexus:ServiceId"] ?? ClusterIds.ServiceId;
+            return PlexusConnection.ConnectAwsAsync(PlexusAwsSettings.From(environment), clusterId, serviceId, cancellationToken);
+        }
+
+        return string.Equals(profile, "Local", StringComparison.OrdinalIgnoreCase)
+            ? PlexusConnection.ConnectAsync(GatewayAddress.Resolve(parse.GetValue(Gateway)!), cancellationToken)
+            : throw new PlexusException($"Unknown profile '{profile}' in PLEXUS_PROFILE: use Local or Aws.");
+    }
+
     // Connects, runs the body, and turns every error a user can cause into a message and an exit code.
     private static async Task<int> RunAsync(ParseResult parse, Func<PlexusConnection, Task<int>> body, CancellationToken cancellationToken)
     {
         try
         {
-            var gateway = GatewayAddress.Resolve(parse.GetValue(Gateway)!);
-            await using var connection = await PlexusConnection.ConnectAsync(gateway, cancellationToken).ConfigureAwait(false);
+            await using var connection = await ConnectAsync(parse, cancellationToken).ConfigureAwait(false);
             return await body(connection).ConfigureAwait(false);
         }
         catch (ClusterUnavailableException ex)

@@ -28,6 +28,6 @@ public static class LocalProfile
     /// <summary>Configures a whole single-node cluster on localhost.</summary>
     public static ISiloBuilder UseLocalProfile(this ISiloBuilder builder, IConfiguration configuration, SiloOptions options) =>
         builder
-            .UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: ClusterIds.ServiceId, clusterId: ClusterIds.ClusterId)
+            .UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId)
             .AddLocalServices(configuration, options.DataDirFullPath);
 }

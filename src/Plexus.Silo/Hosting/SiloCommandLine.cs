@@ -25,7 +25,7 @@ public static class SiloCommandLine
           --silo-port <port>      Plexus:SiloPort      silo-to-silo port (default: 11111)
           --gateway-port <port>   Plexus:GatewayPort   port clients connect to (default: 30000)
           --concurrency <n>       Plexus:Concurrency   commands run at once (default: number of cores)
-          --profile <name>        Plexus:Profile       deployment profile (default: Local)
+          --profile <name>        Plexus:Profile       Local or Aws (env PLEXUS_PROFILE; default: Local)
           --loglevel <level>      Logging:LogLevel:Default   Trace, Debug, Information, Warning, Error
           --<Section>:<Key> <v>   any other configuration key, e.g. --Plexus:Commands:hello:Executable echo
           --help                  show this text

@@ -9,11 +9,29 @@ public sealed class SiloOptions
     /// <summary>The profile that needs no external service.</summary>
     public const string LocalProfile = "Local";
 
+    /// <summary>The profile for AWS: DynamoDB clustering, state and reminders; SQS streams.</summary>
+    public const string AwsProfile = "Aws";
+
+    /// <summary>The environment variable that picks the profile, as an alternative to <c>Plexus:Profile</c>.</summary>
+    public const string ProfileVariable = "PLEXUS_PROFILE";
+
     /// <summary>
-    /// Gets or sets the deployment profile: <c>Local</c> (one silo, state on local disk, in-memory streams).
-    /// Default is <c>Local</c>.
+    /// Gets or sets the deployment profile (<c>--profile</c>, <c>PLEXUS_PROFILE</c>): <c>Local</c> (one silo, state on
+    /// local disk, in-memory streams) or <c>Aws</c> (many silos joined through DynamoDB, SQS streams). Default is <c>Local</c>.
     /// </summary>
     public string Profile { get; set; } = LocalProfile;
+
+    /// <summary>Gets or sets the Orleans cluster id: silos with the same one form a cluster. Default is <c>plexus</c>.</summary>
+    public string ClusterId { get; set; } = ClusterIds.ClusterId;
+
+    /// <summary>Gets or sets the Orleans service id, which keys durable state and queues. Default is <c>plexus</c>.</summary>
+    public string ServiceId { get; set; } = ClusterIds.ServiceId;
+
+    /// <summary>
+    /// Gets or sets the address this silo announces to the others and to clients (<c>Aws</c> profile). Default is
+    /// the machine's first IPv4 address; several silos on one machine use 127.0.0.1 and ports of their own.
+    /// </summary>
+    public string? AdvertisedIp { get; set; }
 
     /// <summary>Gets or sets the folder durable state is kept in (<c>--data-dir</c>). Default is <c>plexus-data</c> under the working directory.</summary>
     public string DataDir { get; set; } = "plexus-data";
@@ -23,6 +41,9 @@ public sealed class SiloOptions
 
     /// <summary>Gets or sets the port clients connect to (<c>--gateway-port</c>). Default is 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Gets whether <see cref="Profile"/> is <paramref name="profile"/> (the case does not matter).</summary>
+    public bool Is(string profile) => string.Equals(Profile, profile, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Gets the full path of <see cref="DataDir"/>.</summary>
     public string DataDirFullPath => Path.GetFullPath(DataDir);

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Streams;
+using Plexus.Actions;
+using Plexus.Aws.DynamoDb.Hosting;
+using Plexus.Aws.Sqs.Hosting;
+using Plexus.Execution;
+using Plexus.Hosting;
+
+namespace Plexus.Silo.Hosting;
+
+/// <summary>
+/// The <c>Aws</c> profile: silos join their cluster through a DynamoDB membership table, keep action state and
+/// reminders in DynamoDB, and carry command envelopes on SQS queues. Same behaviour as the embedded default.
+/// </summary>
+public static class AwsProfile
+{
+    /// <summary>Configures a silo of a cluster on AWS (or on the local emulators the SDK's endpoint settings name).</summary>
+    public static ISiloBuilder UseAwsProfile(this ISiloBuilder builder, IConfiguration configuration, SiloOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(options);
+        var aws = PlexusAwsSettings.From(configuration);
+        return builder
+            .Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (options.ClusterId, options.ServiceId))
+            .ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true)
+            .UseDynamoDbClustering(aws.ApplyTo)
+            .AddDynamoDbGrainStorage(ActionGrain.StorageName, aws.ApplyTo)
+            .UseDynamoDbReminders(aws.ApplyTo)
+            .AddSqsStreams(CommandStreams.ProviderName, streams =>
+            {
+                streams.ConfigureSqs(sqs => sqs.Configure(o =>
+                {
+                    o.Region = aws.Region ?? o.Region;
+                    o.ServiceUrl = aws.SqsServiceUrl ?? o.ServiceUrl;
+                    o.QueuePrefix = aws.QueuePrefix ?? o.QueuePrefix;
+                }));
+                streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            })
+            .AddPlexusActions(configuration);
+    }
+
+    private static IPAddress AdvertisedAddress(SiloOptions options)
+    {
+        if (options.AdvertisedIp is { Length: > 0 } text)
+        {
+            return IPAddress.TryParse(text, out var address)
+                ? address
+                : throw new Orleans.Runtime.OrleansConfigurationException($"Plexus:AdvertisedIp '{text}' is not an IP address.");
+        }
+
+        // Inside a container the first IPv4 address is the one its peers reach it on (ECS awsvpc gives one per task).
+        return Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            ?? IPAddress.Loopback;
+    }
+}
