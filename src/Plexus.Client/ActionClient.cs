@@ -72,12 +72,13 @@ public sealed class ActionClient(IClusterClient cluster)
             ? id
             : throw new PlexusException($"'{text}' is not an action id: expected a GUID such as 0193c3a2-5d1e-7c4b-9a57-2f8e4b1c0d9a.");
 
-    // A call that may safely run twice is tried again for about 15 s when its gateway or silo is lost: long
-    // enough for the client to move to another gateway and for the cluster to take over a dead silo's grains.
+    // A call that may safely run twice is tried again for about 40 s when its gateway or silo is lost: long
+    // enough for the client to move to another gateway, and for the cluster to declare a crashed silo dead
+    // (Orleans' default probes take 15–30 s) and activate its grains elsewhere.
     private static readonly ResiliencePipeline Retry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            MaxRetryAttempts = 6,
+            MaxRetryAttempts = 13,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = TimeSpan.FromMilliseconds(250),
