@@ -75,7 +75,7 @@ public sealed class BenchReport
             }
 
             md.AppendLine();
-            md.AppendLine(Inv($"Succeeded {t.Succeeded}/{t.Count}. Inside the silo (medians): queued → started {t.QueueWaitP50Ms:F1} ms, started → finished {t.RunP50Ms:F1} ms. Target ≥ 75% of direct spawn."));
+            md.AppendLine(Inv($"Succeeded {t.Succeeded}/{t.Count}. Inside the silo (medians): queued → started {t.QueueWaitP50Ms:F1} ms, started → finished {t.RunP50Ms:F1} ms. Silo CPU {t.SiloCpuMsPerAction:F2} ms per action (its own process, not the commands); idle silo {t.IdleSiloCpuPercent:F1}% of a core. Target ≥ 75% of direct spawn."));
             md.AppendLine();
         }
         else if (Spawn is { } s)
@@ -117,6 +117,8 @@ public sealed class BenchReport
         if (Scaling is { Count: > 0 } points)
         {
             md.AppendLine("## Scaling: cost per action as the store grows");
+            md.AppendLine();
+            md.AppendLine("Each size is reached with actions that expire in the queue (every part of the path but the process), then a probe of `true` actions is timed.");
             md.AppendLine();
             md.AppendLine("| rows in store | probe | ms/action | actions/s | fill actions/s | db + wal MB | file bytes/row | state bytes/row |");
             md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -182,6 +184,12 @@ public sealed class ThroughputResult
     public double QueueWaitP50Ms { get; set; }
 
     public double RunP50Ms { get; set; }
+
+    /// <summary>CPU time of the silo process (user + system, children not included) per action of the timed run.</summary>
+    public double SiloCpuMsPerAction { get; set; }
+
+    /// <summary>CPU the silo used while idle, in percent of one core.</summary>
+    public double IdleSiloCpuPercent { get; set; }
 }
 
 public sealed class LatencyResult

@@ -13,6 +13,9 @@ namespace Plexus.Bench;
 public sealed class SiloHost : IAsyncDisposable
 {
     private const string ReadyLine = "Plexus silo ready";
+
+    // USER_HZ: 100 on every Linux architecture .NET runs on.
+    private const int ClockTicksPerSecond = 100;
     private const string DatabaseFile = "plexus.db";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
@@ -82,6 +85,17 @@ public sealed class SiloHost : IAsyncDisposable
 
         static long Kilobytes(string line) =>
             long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>Reads the CPU time (user + system) the silo process has used so far.</summary>
+    public TimeSpan ReadCpu()
+    {
+        var text = File.ReadAllText($"/proc/{ProcessId}/stat");
+
+        // Fields 14 and 15 (utime, stime) in clock ticks, counted after the ')' that ends the command name.
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
     }
 
     /// <summary>Counts the stored rows and their bytes, reading the database without taking part in the silo's writes.</summary>
