@@ -17,7 +17,7 @@ public static class LocalProfile
     /// <summary>How often the silo looks for new command envelopes on its in-memory queues.</summary>
     public static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>How many in-memory queues carry command envelopes.</summary>
+    /// <summary>How many in-memory queues carry command envelopes; a client that publishes on the streams must use as many.</summary>
     public const int QueueCount = 1;
 
     /// <summary>Adds everything but clustering, so the Orleans test host can reuse it.</summary>

@@ -43,7 +43,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => silo.AddLocalServices(configuration, _dataDir));
-        builder.ConfigureClient(client => client.AddMemoryStreams(CommandStreams.ProviderName));
+        // A client that publishes must spread envelopes over the same queues the silo pulls.
+        builder.ConfigureClient(client => client.AddMemoryStreams(CommandStreams.ProviderName, streams => streams.ConfigurePartitioning(LocalProfile.QueueCount)));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
