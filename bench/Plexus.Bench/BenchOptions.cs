@@ -73,7 +73,7 @@ public sealed record BenchOptions
         if (args.Contains("--quick"))
         {
             // Enough of everything to run every code path and produce every number, in seconds.
-            options = options with { Quick = true, Count = 40, LatencyRounds = 20, WatchRounds = 3, Queued = 100, ScalePoints = [40, 80], Probe = 20 };
+            options = options with { Quick = true, Count = 20, LatencyRounds = 10, WatchRounds = 2, Queued = 50, ScalePoints = [30, 60], Probe = 10 };
         }
 
         var siloArguments = new List<string>();

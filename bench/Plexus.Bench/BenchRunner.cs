@@ -15,13 +15,13 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
     private Cluster? _shared;
 
     // Settle time before reading RSS: lets queued work reach the worker pool and a GC finish.
-    private TimeSpan Settle => options.Quick ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(2);
+    private TimeSpan Settle => options.Quick ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(2);
 
     // Warm-up actions before a timed part: JIT, grain type and connection set-up are not what is measured. A fresh
     // silo spends its first seconds recompiling hot code (tiered JIT): the idle pause after the warm-up lets it finish.
     private int WarmUp => options.Quick ? 5 : 200;
 
-    private TimeSpan TieringPause => options.Quick ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(5);
+    private TimeSpan TieringPause => options.Quick ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(5);
 
     public async Task<BenchReport> RunAsync()
     {
@@ -292,10 +292,20 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
     {
         if (options.Quick)
         {
-            return _shared ??= await Cluster.StartAsync(options, shared: true).ConfigureAwait(false);
+            if (_shared is null)
+            {
+                var startedShared = Stopwatch.GetTimestamp();
+                _shared = await Cluster.StartAsync(options, shared: true).ConfigureAwait(false);
+                log.WriteLine(Inv($"  silo ready and connected in {Stopwatch.GetElapsedTime(startedShared).TotalSeconds:F1} s"));
+            }
+
+            return _shared;
         }
 
-        return await Cluster.StartAsync(options, shared: false).ConfigureAwait(false);
+        var started = Stopwatch.GetTimestamp();
+        var cluster = await Cluster.StartAsync(options, shared: false).ConfigureAwait(false);
+        log.WriteLine(Inv($"  silo ready and connected in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s"));
+        return cluster;
     }
 
     /// <summary>Dispatches <paramref name="count"/> actions keeping at most <see cref="BenchOptions.InFlight"/> unfinished, and waits for all.</summary>
