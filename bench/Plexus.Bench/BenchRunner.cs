@@ -119,6 +119,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         {
             throughput.RatioToDirect = throughput.ActionsPerSecond / spawn.ProcessPerSecond;
             throughput.RatioToXargs = throughput.ActionsPerSecond / spawn.XargsPerSecond;
+            throughput.RatioToSetsid = throughput.ActionsPerSecond / spawn.SetsidPerSecond;
         }
     }
 
