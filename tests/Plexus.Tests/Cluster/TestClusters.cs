@@ -42,7 +42,8 @@ public static class TestClusters
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) => silo.AddLocalServices(configuration, dataDir));
-        builder.ConfigureClient(client => client.AddMemoryStreams(CommandStreams.ProviderName));
+        // A client that publishes (some tests do) must spread envelopes over the same queues the silos pull.
+        builder.ConfigureClient(client => client.AddMemoryStreams(CommandStreams.ProviderName, streams => streams.ConfigurePartitioning(LocalProfile.QueueCount)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
