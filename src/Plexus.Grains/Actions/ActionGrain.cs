@@ -140,7 +140,15 @@ public sealed partial class ActionGrain(
 
         _finished ??= new TaskCompletionSource<ActionSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
         var wait = maxWait < MaxLongPoll ? maxWait : MaxLongPoll;
-        await Task.WhenAny(_finished.Task, Task.Delay(wait, time));
+        try
+        {
+            // WaitAsync ends its timer with the wait; a Task.Delay raced against it would outlive it by up to 20 s.
+            await _finished.Task.WaitAsync(wait, time);
+        }
+        catch (TimeoutException)
+        {
+        }
+
         return Current;
     }
 
