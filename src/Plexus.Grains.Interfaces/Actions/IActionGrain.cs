@@ -9,7 +9,9 @@ public interface IActionGrain : IGrainWithGuidKey
     /// <summary>
     /// Validates <paramref name="request"/>, persists the action as <see cref="ActionStatus.Queued"/> and
     /// hands it to the workers. Throws <see cref="CommandRejectedException"/> (and stores nothing) when the
-    /// command is not acceptable, and <see cref="PlexusException"/> when the id is already taken.
+    /// command is not acceptable, and <see cref="PlexusException"/> when the id is already taken. A request with
+    /// an <see cref="ActionRequest.IdempotencyKey"/> goes to the grain <see cref="IdempotencyKeys.ActionId"/> names;
+    /// repeated with the same key and command it returns the existing action unchanged.
     /// </summary>
     [Alias("Submit")]
     Task<ActionSnapshot> SubmitAsync(ActionRequest request);
