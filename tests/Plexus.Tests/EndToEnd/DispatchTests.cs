@@ -59,20 +59,15 @@ public sealed class DispatchTests(SiloFixture fixture)
         var firstLine = dispatched.Stdout.Split('\n')[0].Trim();
         Assert.True(Guid.TryParse(firstLine, out var id), $"Expected an action id on the first line.\n{dispatched}");
 
-        var final = await Poll.UntilAsync(
-            () => Client.RunAsync("status", id.ToString(), "--json"),
-            status => status.ExitCode == 0 && Document(status).GetProperty("status").GetString() == "Succeeded",
-            FinalTimeout,
-            $"action {id} to be Succeeded in `status --json`");
+        var action = await Client.WaitForStatusAsync(id, "Succeeded", FinalTimeout);
 
-        var action = Document(final);
         Assert.Equal(id, action.GetProperty("id").GetGuid());
         Assert.Equal("echo hello", action.GetProperty("command").GetString());
         Assert.Equal(1, action.GetProperty("attempt").GetInt32());
         var queuedAt = action.GetProperty("queuedAt").GetDateTimeOffset();
         var startedAt = action.GetProperty("startedAt").GetDateTimeOffset();
         var finishedAt = action.GetProperty("finishedAt").GetDateTimeOffset();
-        Assert.True(queuedAt <= startedAt && startedAt <= finishedAt, $"Expected queuedAt <= startedAt <= finishedAt.\n{final.Stdout}");
+        Assert.True(queuedAt <= startedAt && startedAt <= finishedAt, $"Expected queuedAt <= startedAt <= finishedAt.\n{action}");
         var result = action.GetProperty("result");
         Assert.Equal("success", result.GetProperty("status").GetString());
         Assert.Equal("hello\n", result.GetProperty("stdout").GetString());

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Plexus.Client;
 
 namespace Plexus.Tests.EndToEnd;
@@ -20,4 +21,15 @@ public sealed class PlexusClient(string gateway, Func<string>? context = null)
         var result = await ProcessRunner.RunAsync(Binaries.Client, arguments, timeout, environment);
         return context is null ? result : result with { Context = context() };
     }
+
+    /// <summary>
+    /// Asks <c>status --json</c> for action <paramref name="id"/> until it is <paramref name="expected"/> and returns
+    /// its document; fails the test with the last answer when <paramref name="timeout"/> passes first.
+    /// </summary>
+    public async Task<JsonElement> WaitForStatusAsync(Guid id, string expected, TimeSpan timeout) =>
+        JsonOutput.Parse(await Poll.UntilAsync(
+            () => RunAsync("status", id.ToString(), "--json"),
+            status => status.ExitCode == 0 && JsonOutput.Parse(status).GetProperty("status").GetString() == expected,
+            timeout,
+            $"action {id} to be {expected} in `status --json`"));
 }

@@ -40,11 +40,7 @@ public sealed class SiloRestartTests : IAsyncLifetime
     {
         var dispatched = (await Silo.Client.RunAsync("dispatch", "--async", "echo survives a restart")).ShouldExit(ExitCode.Ok);
         var id = Guid.Parse(dispatched.Stdout.Split('\n')[0].Trim());
-        var before = JsonOutput.Parse(await Poll.UntilAsync(
-            () => Silo.Client.RunAsync("status", id.ToString(), "--json"),
-            status => status.ExitCode == 0 && JsonOutput.Parse(status).GetProperty("status").GetString() == "Succeeded",
-            FinalTimeout,
-            $"action {id} to be Succeeded before the restart"));
+        var before = await Silo.Client.WaitForStatusAsync(id, "Succeeded", FinalTimeout);
 
         Assert.Equal(0, await Silo.StopAsync());
         await Silo.StartAsync();
@@ -88,12 +84,12 @@ public sealed class SiloRestartTests : IAsyncLifetime
 
         foreach (var id in sleeps)
         {
-            var final = await WaitForStatusAsync(id, "Succeeded");
+            var final = await Silo.Client.WaitForStatusAsync(id, "Succeeded", FinalTimeout);
             Assert.Equal(2, final.GetProperty("attempt").GetInt32());
             Assert.Equal("WorkerLost", final.GetProperty("attempts")[0].GetProperty("outcome").GetString());
         }
 
-        var echo = await WaitForStatusAsync(queued, "Succeeded");
+        var echo = await Silo.Client.WaitForStatusAsync(queued, "Succeeded", FinalTimeout);
         Assert.Equal("was queued\n", echo.GetProperty("result").GetProperty("stdout").GetString());
         var text = (await Silo.Client.RunAsync("status", sleeps[0].ToString())).ShouldExit(ExitCode.Ok).Stdout;
         Assert.Contains("#1", text, StringComparison.Ordinal);
@@ -107,10 +103,4 @@ public sealed class SiloRestartTests : IAsyncLifetime
         return (await connection.Actions.DispatchAsync(request)).Id;
     }
 
-    private async Task<System.Text.Json.JsonElement> WaitForStatusAsync(Guid id, string expected) =>
-        JsonOutput.Parse(await Poll.UntilAsync(
-            () => Silo.Client.RunAsync("status", id.ToString(), "--json"),
-            s => s.ExitCode == 0 && JsonOutput.Parse(s).GetProperty("status").GetString() == expected,
-            FinalTimeout,
-            $"action {id} to be {expected}"));
 }

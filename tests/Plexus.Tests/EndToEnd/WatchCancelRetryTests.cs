@@ -15,7 +15,7 @@ public sealed class WatchCancelRetryTests(SiloFixture fixture)
     public async Task Watch_FinishedAction_PrintsItsFinalStateAndExitsWithItsCode()
     {
         var id = await DispatchAsyncAsync("false");
-        await WaitForStatusAsync(id, "Failed");
+        await Client.WaitForStatusAsync(id, "Failed", FinalTimeout);
 
         var watched = (await Client.RunAsync("watch", id.ToString())).ShouldExit(1);
 
@@ -43,10 +43,10 @@ public sealed class WatchCancelRetryTests(SiloFixture fixture)
     public async Task Cancel_RunningCommand_EndsCancelledAndASecondCancelIsANoOp()
     {
         var id = await DispatchAsyncAsync("sleep 60");
-        await WaitForStatusAsync(id, "Running");
+        await Client.WaitForStatusAsync(id, "Running", FinalTimeout);
 
         var cancelled = (await Client.RunAsync("cancel", id.ToString())).ShouldExit(0);
-        var final = await WaitForStatusAsync(id, "Cancelled");
+        var final = await Client.WaitForStatusAsync(id, "Cancelled", FinalTimeout);
         var again = (await Client.RunAsync("cancel", id.ToString())).ShouldExit(0);
 
         Assert.Contains("is running; its command is being stopped", cancelled.Stdout, StringComparison.Ordinal);
@@ -88,10 +88,4 @@ public sealed class WatchCancelRetryTests(SiloFixture fixture)
         return Guid.Parse(dispatched.Stdout.Split('\n')[0].Trim());
     }
 
-    private async Task<JsonElement> WaitForStatusAsync(Guid id, string expected) =>
-        JsonOutput.Parse(await Poll.UntilAsync(
-            () => Client.RunAsync("status", id.ToString(), "--json"),
-            s => s.ExitCode == 0 && JsonOutput.Parse(s).GetProperty("status").GetString() == expected,
-            FinalTimeout,
-            $"action {id} to be {expected}"));
 }
