@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Plexus;
 using Plexus.Commands;
 using Plexus.Silo.Hosting;
 
@@ -19,26 +20,26 @@ if (SiloCommandLine.FindUnknownFlag(args) is { } unknown)
 
 // Settings files ship beside the binary, so the silo finds them from any working directory.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-if (Environment.GetEnvironmentVariable(SiloOptions.ProfileVariable) is { Length: > 0 } profile)
+if (Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) is { Length: > 0 } profile)
 {
-    builder.Configuration.AddInMemoryCollection([new("Plexus:Profile", profile)]);
+    builder.Configuration.AddInMemoryCollection([new(Profiles.ConfigurationKey, profile)]);
 }
 
 // Flags come last: they win over settings files and environment variables.
 builder.Configuration.AddCommandLine(args, SiloCommandLine.SwitchMappings.ToDictionary());
 var siloOptions = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
-if (siloOptions.Is(SiloOptions.LocalProfile))
+if (siloOptions.Is(Profiles.Local))
 {
     builder.UseOrleans(silo => silo.UseLocalProfile(builder.Configuration, siloOptions));
 }
-else if (siloOptions.Is(SiloOptions.AwsProfile))
+else if (siloOptions.Is(Profiles.Aws))
 {
-    siloOptions.Profile = SiloOptions.AwsProfile;
+    siloOptions.Profile = Profiles.Aws;
     builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, siloOptions));
 }
 else
 {
-    Console.Error.WriteLine($"plexus-silo: unknown profile '{siloOptions.Profile}'. Available: {SiloOptions.LocalProfile}, {SiloOptions.AwsProfile}.");
+    Console.Error.WriteLine($"plexus-silo: unknown profile '{siloOptions.Profile}'. Available: {Profiles.Local}, {Profiles.Aws}.");
     return 2;
 }
 
@@ -56,7 +57,7 @@ catch (Exception ex) when (ex is OptionsValidationException or Orleans.Runtime.O
 }
 
 var execution = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
-var where = siloOptions.Is(SiloOptions.LocalProfile)
+var where = siloOptions.Is(Profiles.Local)
     ? $"gateway 127.0.0.1:{siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}, data {siloOptions.DataDirFullPath}"
     : $"cluster {siloOptions.ClusterId}, gateway port {siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}";
 Console.WriteLine(

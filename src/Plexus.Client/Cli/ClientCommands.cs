@@ -204,17 +204,17 @@ public static class ClientCommands
     private static Task<PlexusConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        var profile = Environment.GetEnvironmentVariable("PLEXUS_PROFILE") ?? environment["Plexus:Profile"] ?? "Local";
-        if (string.Equals(profile, "Aws", StringComparison.OrdinalIgnoreCase))
+        var profile = Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) ?? environment[Profiles.ConfigurationKey] ?? Profiles.Local;
+        if (Profiles.Is(profile, Profiles.Aws))
         {
             var clusterId = environment["Plexus:ClusterId"] ?? ClusterIds.ClusterId;
             var serviceId = environment["Plexus:ServiceId"] ?? ClusterIds.ServiceId;
             return PlexusConnection.ConnectAwsAsync(PlexusAwsSettings.From(environment), clusterId, serviceId, cancellationToken);
         }
 
-        return string.Equals(profile, "Local", StringComparison.OrdinalIgnoreCase)
+        return Profiles.Is(profile, Profiles.Local)
             ? PlexusConnection.ConnectAsync(GatewayAddress.Resolve(parse.GetValue(Gateway)!), cancellationToken)
-            : throw new PlexusException($"Unknown profile '{profile}' in PLEXUS_PROFILE: use Local or Aws.");
+            : throw new PlexusException($"Unknown profile '{profile}' in {Profiles.EnvironmentVariable}: use {Profiles.Local} or {Profiles.Aws}.");
     }
 
     // Connects, runs the body, and turns every error a user can cause into a message and an exit code.

@@ -6,20 +6,11 @@ public sealed class SiloOptions
     /// <summary>The configuration section these options are read from.</summary>
     public const string SectionName = "Plexus";
 
-    /// <summary>The profile that needs no external service.</summary>
-    public const string LocalProfile = "Local";
-
-    /// <summary>The profile for AWS: DynamoDB clustering, state and reminders; SQS streams.</summary>
-    public const string AwsProfile = "Aws";
-
-    /// <summary>The environment variable that picks the profile, as an alternative to <c>Plexus:Profile</c>.</summary>
-    public const string ProfileVariable = "PLEXUS_PROFILE";
-
     /// <summary>
     /// Gets or sets the deployment profile (<c>--profile</c>, <c>PLEXUS_PROFILE</c>): <c>Local</c> (one silo, state on
     /// local disk, in-memory streams) or <c>Aws</c> (many silos joined through DynamoDB, SQS streams). Default is <c>Local</c>.
     /// </summary>
-    public string Profile { get; set; } = LocalProfile;
+    public string Profile { get; set; } = Profiles.Local;
 
     /// <summary>Gets or sets the Orleans cluster id: silos with the same one form a cluster. Default is <c>plexus</c>.</summary>
     public string ClusterId { get; set; } = ClusterIds.ClusterId;
@@ -43,7 +34,7 @@ public sealed class SiloOptions
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>Gets whether <see cref="Profile"/> is <paramref name="profile"/> (the case does not matter).</summary>
-    public bool Is(string profile) => string.Equals(Profile, profile, StringComparison.OrdinalIgnoreCase);
+    public bool Is(string profile) => Profiles.Is(Profile, profile);
 
     /// <summary>Gets the full path of <see cref="DataDir"/>.</summary>
     public string DataDirFullPath => Path.GetFullPath(DataDir);
