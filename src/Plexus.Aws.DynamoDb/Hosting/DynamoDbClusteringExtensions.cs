@@ -1,11 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Orleans;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Messaging;
-using Orleans.Runtime;
 using Plexus.Aws.DynamoDb.Clustering;
 using Plexus.Aws.DynamoDb.Options;
 
@@ -19,12 +16,9 @@ public static class DynamoDbClusteringExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var services = builder.Services;
-        services.Configure(configure);
-        services.AddSingleton<IMembershipTable, DynamoDbMembershipTable>();
-        services.AddSingleton<IConfigurationValidator>(sp => new DynamoDbOptionsValidator<DynamoDbClusteringOptions>(
-            sp.GetRequiredService<IOptions<DynamoDbClusteringOptions>>().Value, "DynamoDB clustering"));
-        services.ConfigureFormatter<DynamoDbClusteringOptions>();
+        builder.Services
+            .AddDynamoDbOptions(configure, "DynamoDB clustering")
+            .AddSingleton<IMembershipTable, DynamoDbMembershipTable>();
         return builder;
     }
 
@@ -40,12 +34,9 @@ public static class DynamoDbClusteringExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var services = builder.Services;
-        services.Configure(configure);
-        services.AddSingleton<IGatewayListProvider, DynamoDbGatewayListProvider>();
-        services.AddSingleton<IConfigurationValidator>(sp => new DynamoDbOptionsValidator<DynamoDbGatewayOptions>(
-            sp.GetRequiredService<IOptions<DynamoDbGatewayOptions>>().Value, "DynamoDB gateway list"));
-        services.ConfigureFormatter<DynamoDbGatewayOptions>();
+        builder.Services
+            .AddDynamoDbOptions(configure, "DynamoDB gateway list")
+            .AddSingleton<IGatewayListProvider, DynamoDbGatewayListProvider>();
         return builder;
     }
 

@@ -1,10 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Orleans;
-using Orleans.Configuration;
 using Orleans.Hosting;
-using Orleans.Runtime;
 using Plexus.Aws.DynamoDb.Options;
 using Plexus.Aws.DynamoDb.Reminders;
 
@@ -18,13 +14,10 @@ public static class DynamoDbReminderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        var services = builder.Services;
-        services.AddReminders();
-        services.Configure(configure);
-        services.AddSingleton<IReminderTable, DynamoDbReminderTable>();
-        services.AddSingleton<IConfigurationValidator>(sp => new DynamoDbOptionsValidator<DynamoDbReminderOptions>(
-            sp.GetRequiredService<IOptions<DynamoDbReminderOptions>>().Value, "DynamoDB reminder table"));
-        services.ConfigureFormatter<DynamoDbReminderOptions>();
+        builder.Services
+            .AddDynamoDbOptions(configure, "DynamoDB reminder table")
+            .AddSingleton<IReminderTable, DynamoDbReminderTable>()
+            .AddReminders();
         return builder;
     }
 
