@@ -62,6 +62,9 @@ public sealed partial class ActionGrain(
     private DateTimeOffset? _lastPublished;
     private int _republished;
 
+    // The recovery reminder as registered by this activation; a later activation looks it up instead.
+    private IGrainReminder? _recovery;
+
     private Guid Id => this.GetPrimaryKey();
 
     private ActionSnapshot? Current => state.RecordExists ? state.State : null;
@@ -479,7 +482,7 @@ public sealed partial class ActionGrain(
     {
         try
         {
-            await this.RegisterOrUpdateReminder(RecoveryReminder, Options.RecoveryInterval, Options.RecoveryInterval);
+            _recovery = await this.RegisterOrUpdateReminder(RecoveryReminder, Options.RecoveryInterval, Options.RecoveryInterval);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -491,7 +494,10 @@ public sealed partial class ActionGrain(
     {
         try
         {
-            if (await this.GetReminder(RecoveryReminder) is { } reminder)
+            // Taken once: should the removal fail, the next try looks the reminder up afresh.
+            var reminder = _recovery ?? await this.GetReminder(RecoveryReminder);
+            _recovery = null;
+            if (reminder is not null)
             {
                 await this.UnregisterReminder(reminder);
             }
