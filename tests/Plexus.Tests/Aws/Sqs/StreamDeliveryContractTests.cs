@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
@@ -24,19 +25,34 @@ public interface IStreamClusterFixture
 /// <summary>Waits for a test cluster's stream partitions to settle.</summary>
 public static class StreamAgents
 {
+    // Long enough for every silo to have seen every other join: the ring, and so the partition owners, stop changing.
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(3);
+
     /// <summary>
-    /// Waits until every silo of <paramref name="cluster"/> pulls some of the <paramref name="partitions"/> of
-    /// <paramref name="provider"/> and all are pulled, so no partition moves (and redelivers) while a test runs.
+    /// Waits until every silo of <paramref name="cluster"/> runs <paramref name="provider"/>, all <paramref name="partitions"/>
+    /// are pulled, and who pulls them has not changed for a few seconds, so no partition moves (and redelivers) while
+    /// a test runs. Which silo pulls which partition is the consistent ring's choice: one silo may pull them all.
     /// </summary>
     public static Task WaitUntilBalancedAsync(InProcessTestCluster cluster, int partitions, string provider = StreamDeliveryContractTests.Provider)
     {
         var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        string? last = null;
+        var unchangedSince = Stopwatch.StartNew();
         return Poll.UntilAsync(
             async () => string.Join(",", (await management.SendControlCommandToProvider<PersistentStreamProvider>(
                 provider, (int)PersistentStreamProviderCommand.GetNumberRunningAgents, null!)).Select(Convert.ToInt32)),
-            counts => counts.Split(',') is var perSilo && perSilo.Length == cluster.Silos.Count && perSilo.All(c => c != "0") && perSilo.Sum(int.Parse) == partitions,
+            counts =>
+            {
+                if (counts != last)
+                {
+                    (last, unchangedSince) = (counts, Stopwatch.StartNew());
+                }
+
+                var perSilo = counts.Split(',');
+                return perSilo.Length == cluster.Silos.Count && perSilo.Sum(int.Parse) == partitions && unchangedSince.Elapsed >= SettleTime;
+            },
             TimeSpan.FromSeconds(60),
-            $"every silo to pull a share of the {partitions} partitions of {provider} (pulling agents per silo)");
+            $"every silo to run {provider} and its {partitions} partitions to be pulled, unchanged for {SettleTime.TotalSeconds} s (pulling agents per silo)");
     }
 }
 
