@@ -7,10 +7,19 @@ namespace Plexus.Execution;
 /// half of what was written, and how many bytes in between were dropped. Memory stays bounded for any
 /// output size. Not thread-safe: one writer, read after it finished.
 /// </summary>
+/// <remarks>
+/// Memory follows the output, not the cap: the head grows as it fills, and the tail ring exists only once the
+/// head is full. Most commands print little, and two cap-sized arrays per stream (large-object-heap allocations
+/// that each bring a full collection closer) were a measurable share of a short command's cost.
+/// </remarks>
 public sealed class CappedOutput
 {
-    private readonly byte[] _head;
-    private readonly byte[] _tail;
+    private const int InitialHeadBytes = 256;
+
+    private readonly int _headCapacity;
+    private readonly int _tailCapacity;
+    private byte[] _head = [];
+    private byte[]? _tail;
     private int _headLength;
     private long _tailWritten;
 
@@ -18,50 +27,49 @@ public sealed class CappedOutput
     public CappedOutput(int maxBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 2);
-        _head = new byte[maxBytes / 2];
-        _tail = new byte[maxBytes - _head.Length];
+        _headCapacity = maxBytes / 2;
+        _tailCapacity = maxBytes - _headCapacity;
     }
 
     /// <summary>Gets how many bytes were written in all.</summary>
     public long TotalBytes { get; private set; }
 
     /// <summary>Gets how many bytes were left out between the head and the tail.</summary>
-    public long DroppedBytes => Math.Max(0, TotalBytes - _head.Length - _tail.Length);
+    public long DroppedBytes => Math.Max(0, TotalBytes - _headCapacity - _tailCapacity);
 
     /// <summary>Adds <paramref name="data"/> to the stream.</summary>
     public void Write(ReadOnlySpan<byte> data)
     {
         TotalBytes += data.Length;
-        var toHead = Math.Min(data.Length, _head.Length - _headLength);
-        data[..toHead].CopyTo(_head.AsSpan(_headLength));
-        _headLength += toHead;
-        data = data[toHead..];
-
-        // The tail is a ring: only the last _tail.Length bytes of the rest can survive.
-        if (data.Length > _tail.Length)
+        var toHead = Math.Min(data.Length, _headCapacity - _headLength);
+        if (toHead > 0)
         {
-            _tailWritten += data.Length - _tail.Length;
-            data = data[^_tail.Length..];
+            EnsureHeadRoom(_headLength + toHead);
+            data[..toHead].CopyTo(_head.AsSpan(_headLength));
+            _headLength += toHead;
+            data = data[toHead..];
+        }
+
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        // The tail is a ring: only the last _tailCapacity bytes of the rest can survive.
+        var tail = _tail ??= new byte[_tailCapacity];
+        if (data.Length > tail.Length)
+        {
+            _tailWritten += data.Length - tail.Length;
+            data = data[^tail.Length..];
         }
 
         while (!data.IsEmpty)
         {
-            var at = (int)(_tailWritten % _tail.Length);
-            var chunk = Math.Min(data.Length, _tail.Length - at);
-            data[..chunk].CopyTo(_tail.AsSpan(at));
+            var at = (int)(_tailWritten % tail.Length);
+            var chunk = Math.Min(data.Length, tail.Length - at);
+            data[..chunk].CopyTo(tail.AsSpan(at));
             _tailWritten += chunk;
             data = data[chunk..];
-        }
-    }
-
-    /// <summary>Reads <paramref name="source"/> to its end into the collector.</summary>
-    public async Task ReadFromAsync(Stream source, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            Write(buffer.AsSpan(0, read));
         }
     }
 
@@ -76,14 +84,35 @@ public sealed class CappedOutput
         return dropped == 0 ? head + tail : $"{head}\n[… {dropped} bytes dropped …]\n{tail}";
     }
 
+    private void EnsureHeadRoom(int needed)
+    {
+        if (needed <= _head.Length)
+        {
+            return;
+        }
+
+        var size = Math.Max(InitialHeadBytes, _head.Length);
+        while (size < needed)
+        {
+            size *= 2;
+        }
+
+        Array.Resize(ref _head, Math.Min(size, _headCapacity));
+    }
+
     private byte[] TailBytes()
     {
-        var length = (int)Math.Min(_tailWritten, _tail.Length);
+        if (_tail is not { } tail)
+        {
+            return [];
+        }
+
+        var length = (int)Math.Min(_tailWritten, tail.Length);
         var bytes = new byte[length];
-        var start = (int)((_tailWritten - length) % _tail.Length);
-        var first = Math.Min(length, _tail.Length - start);
-        _tail.AsSpan(start, first).CopyTo(bytes);
-        _tail.AsSpan(0, length - first).CopyTo(bytes.AsSpan(first));
+        var start = (int)((_tailWritten - length) % tail.Length);
+        var first = Math.Min(length, tail.Length - start);
+        tail.AsSpan(start, first).CopyTo(bytes);
+        tail.AsSpan(0, length - first).CopyTo(bytes.AsSpan(first));
         return bytes;
     }
 }

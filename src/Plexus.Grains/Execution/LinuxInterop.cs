@@ -8,6 +8,9 @@ internal static partial class LinuxInterop
     public const int SigKill = 9;
     public const int SigTerm = 15;
 
+    /// <summary>ESRCH: no process (or process group) has the given id.</summary>
+    public const int NoSuchProcess = 3;
+
     private const int ExecuteOk = 1; // X_OK
 
     /// <summary>Sends <paramref name="signal"/> to a process, or with a negative pid to a whole process group.</summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Plexus.Execution;
 
 /// <summary>
@@ -33,7 +35,7 @@ internal sealed class OutputPump(Action<OutputStream, ReadOnlyMemory<byte>>? onO
 
     private void Pump(Stream source, CappedOutput target, OutputStream stream)
     {
-        var buffer = new byte[16 * 1024];
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
             int read;
@@ -54,6 +56,10 @@ internal sealed class OutputPump(Action<OutputStream, ReadOnlyMemory<byte>>? onO
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
             // The runner disposed the pipe after giving up on it.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
