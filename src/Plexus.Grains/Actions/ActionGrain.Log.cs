@@ -4,7 +4,7 @@ namespace Plexus.Actions;
 
 public sealed partial class ActionGrain
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "Action {ActionId} queued: '{Command}' by {Submitter}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Action {ActionId} queued: '{Command}' by {Submitter}")]
     private partial void LogQueued(Guid actionId, string command, string submitter);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Action {ActionId}: {From} -> {To} (attempt {Attempt})")]

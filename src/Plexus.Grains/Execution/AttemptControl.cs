@@ -10,6 +10,7 @@ public sealed class AttemptControl : IAttemptControl, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private int _reason = -1;
+    private ITimer? _timeLimit;
 
     /// <summary>Gets the token that is cancelled when the command must stop.</summary>
     public CancellationToken Stopping => _stop.Token;
@@ -20,18 +21,33 @@ public sealed class AttemptControl : IAttemptControl, IDisposable
     /// <inheritdoc />
     public void Stop(StopReason reason)
     {
-        if (Interlocked.CompareExchange(ref _reason, (int)reason, -1) == -1)
+        if (Interlocked.CompareExchange(ref _reason, (int)reason, -1) != -1)
+        {
+            return;
+        }
+
+        try
         {
             _stop.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt has ended: a late stop (a push from the grain, a time limit firing as it ended) has nothing left to stop.
         }
     }
 
     /// <summary>Stops the command with <see cref="StopReason.TimedOut"/> once <paramref name="limit"/> has passed.</summary>
-    public void StopAfter(TimeSpan limit, TimeProvider time) =>
-        _ = Task.Delay(limit, time, _stop.Token).ContinueWith(
-            t => { if (!t.IsCanceled) { Stop(StopReason.TimedOut); } },
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    public void StopAfter(TimeSpan limit, TimeProvider time)
+    {
+        // A timer, not a Task.Delay: disposed with the attempt, it does not outlive a command that ends early.
+        _timeLimit?.Dispose();
+        _timeLimit = time.CreateTimer(_ => Stop(StopReason.TimedOut), null, limit, Timeout.InfiniteTimeSpan);
+    }
 
     /// <inheritdoc />
-    public void Dispose() => _stop.Dispose();
+    public void Dispose()
+    {
+        _timeLimit?.Dispose();
+        _stop.Dispose();
+    }
 }

@@ -114,8 +114,8 @@ public sealed partial class WorkerPool(
         }
 
         var reporter = new AttemptReporter(action.Attempt);
-        using var reportingDone = new CancellationTokenSource();
-        var reporting = ReportLoopAsync(grain, reporter, control, reportingDone.Token);
+        var reportTicks = new PeriodicTimer(ReportInterval, time);
+        var reporting = ReportLoopAsync(grain, reporter, control, reportTicks);
         var run = new RunControl { Stop = control.Stopping, GracePeriod = options.Value.StopGracePeriod, OnOutput = reporter.Add };
         ProcessOutcome outcome;
         try
@@ -124,7 +124,8 @@ public sealed partial class WorkerPool(
         }
         finally
         {
-            await reportingDone.CancelAsync().ConfigureAwait(false);
+            // Disposing the timer ends the loop without an exception: one per command was measurable.
+            reportTicks.Dispose();
             await reporting.ConfigureAwait(false);
         }
 
@@ -136,30 +137,24 @@ public sealed partial class WorkerPool(
 
     // Live output and progress go to the action grain a few times a second, batched, while the command runs; a
     // silent command still sends an empty report several times per lease, which renews the worker's lease.
-    private async Task ReportLoopAsync(IActionGrain grain, AttemptReporter reporter, AttemptControl control, CancellationToken done)
+    // It ends when the caller disposes the timer.
+    private async Task ReportLoopAsync(IActionGrain grain, AttemptReporter reporter, AttemptControl control, PeriodicTimer ticks)
     {
         var heartbeat = options.Value.LeaseDuration / 4;
         var lastSent = time.GetUtcNow();
-        using var timer = new PeriodicTimer(ReportInterval, time);
-        try
+        while (await ticks.WaitForNextTickAsync().ConfigureAwait(false))
         {
-            while (await timer.WaitForNextTickAsync(done).ConfigureAwait(false))
+            var report = reporter.Drain();
+            if (report is null && time.GetUtcNow() - lastSent >= heartbeat)
             {
-                var report = reporter.Drain();
-                if (report is null && time.GetUtcNow() - lastSent >= heartbeat)
-                {
-                    report = reporter.Heartbeat();
-                }
-
-                if (report is not null)
-                {
-                    lastSent = time.GetUtcNow();
-                    await SendReportAsync(grain, report, control).ConfigureAwait(false);
-                }
+                report = reporter.Heartbeat();
             }
-        }
-        catch (OperationCanceledException) when (done.IsCancellationRequested)
-        {
+
+            if (report is not null)
+            {
+                lastSent = time.GetUtcNow();
+                await SendReportAsync(grain, report, control).ConfigureAwait(false);
+            }
         }
     }
 
