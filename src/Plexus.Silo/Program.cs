@@ -18,6 +18,15 @@ if (SiloCommandLine.FindUnknownFlag(args) is { } unknown)
     return 2;
 }
 
+// As process 1 .NET reaps every child process itself, so the commands' exit codes would be lost to the runner.
+if (Environment.ProcessId == 1)
+{
+    Console.Error.WriteLine(
+        "plexus-silo: cannot run as process 1 (the init process of a container): it would lose its commands' exit codes. " +
+        "Start it under an init: `docker run --init`, or \"initProcessEnabled\": true in the ECS task definition.");
+    return 2;
+}
+
 // Settings files ship beside the binary, so the silo finds them from any working directory.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) is { Length: > 0 } profile)

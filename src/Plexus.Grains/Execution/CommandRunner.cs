@@ -1,3 +1,4 @@
+using System.Collections;
 using System.ComponentModel;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -15,10 +16,10 @@ public sealed record ProcessOutcome(int? ExitCode, string? StartError, CappedOut
 
 /// <summary>
 /// Runs one process without a shell, in a session and process group of its own, so its whole process tree can
-/// be stopped as a unit. Standard input is closed (a reader sees end-of-file at once); standard output and error
+/// be stopped as a unit. Standard input is /dev/null (a reader sees end-of-file at once); standard output and error
 /// are read concurrently into capped buffers so neither pipe can fill up and block the child. Nothing of a
 /// command's tree outlives its run: processes it leaves behind are killed when it exits, and a leftover that
-/// keeps the output pipes open cannot hold the run up. Linux only: it uses util-linux <c>setsid</c> and /proc.
+/// keeps the output pipes open cannot hold the run up. Linux only: it uses glibc's posix_spawn and /proc.
 /// </summary>
 public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> options, ILogger<CommandRunner>? logger = null)
 {
@@ -35,8 +36,6 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
 
     // Timers cannot wait longer than int.MaxValue milliseconds (about 24.8 days).
     private static readonly TimeSpan MaxGracePeriod = TimeSpan.FromMilliseconds(int.MaxValue);
-
-    private static readonly Lazy<(string? Path, string? Problem)> Setsid = new(FindSetsid);
 
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
@@ -66,16 +65,16 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
             return new ProcessOutcome(null, null, stdout, stderr, Stopped: true);
         }
 
-        var (startInfo, problem) = Prepare(spec);
-        if (startInfo is null)
+        var (path, problem) = Prepare(spec);
+        if (path is null)
         {
             return new ProcessOutcome(null, StartError(spec, problem), stdout, stderr, Stopped: false);
         }
 
-        Process process;
+        ChildProcess process;
         try
         {
-            process = Process.Start(startInfo) ?? throw new InvalidOperationException("Process.Start returned no process.");
+            process = ChildProcess.Start(path, spec.Arguments, EnvironmentOf(spec), spec.WorkingDirectory);
         }
         catch (Win32Exception ex)
         {
@@ -88,9 +87,8 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
             var tree = new ProcessTree(pid);
             var pump = new OutputPump(control.OnOutput);
             var reading = Task.WhenAll(
-                pump.Start(process.StandardOutput.BaseStream, stdout, OutputStream.Stdout),
-                pump.Start(process.StandardError.BaseStream, stderr, OutputStream.Stderr));
-            process.StandardInput.Close();
+                pump.Start(process.StandardOutput, stdout, OutputStream.Stdout),
+                pump.Start(process.StandardError, stderr, OutputStream.Stderr));
 
             var treeKilled = false;
             try
@@ -124,12 +122,7 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
                     LogReceiverFailed(failure, spec.Executable, pid);
                 }
 
-                int? exitCode = process.HasExited ? process.ExitCode : null;
-                if (!stopped && DescribeExecFailure(spec, exitCode, stderr) is { } execFailure)
-                {
-                    return new ProcessOutcome(null, execFailure, stdout, stderr, Stopped: false);
-                }
-
+                int? exitCode = process.Exited.IsCompletedSuccessfully ? process.Exited.Result : null;
                 return new ProcessOutcome(exitCode, null, stdout, stderr, stopped);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -152,13 +145,13 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
     }
 
     /// <summary>Waits for the command to exit, stopping it if asked; returns whether it was stopped.</summary>
-    private async Task<bool> WaitForExitAsync(Process process, ProcessTree tree, ProcessSpec spec, RunControl control, CancellationToken abort)
+    private async Task<bool> WaitForExitAsync(ChildProcess process, ProcessTree tree, ProcessSpec spec, RunControl control, CancellationToken abort)
     {
         using (var stopOrAbort = CancellationTokenSource.CreateLinkedTokenSource(control.Stop, abort))
         {
             try
             {
-                await process.WaitForExitAsync(stopOrAbort.Token).ConfigureAwait(false);
+                await process.Exited.WaitAsync(stopOrAbort.Token).ConfigureAwait(false);
                 return false;
             }
             catch (OperationCanceledException) when (!abort.IsCancellationRequested)
@@ -166,7 +159,7 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
             }
         }
 
-        if (process.HasExited)
+        if (process.Exited.IsCompleted)
         {
             // It ended on its own as the stop came.
             return false;
@@ -179,7 +172,7 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
             grace.CancelAfter(control.GracePeriod);
             try
             {
-                await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+                await process.Exited.WaitAsync(grace.Token).ConfigureAwait(false);
                 return true;
             }
             catch (OperationCanceledException) when (!abort.IsCancellationRequested)
@@ -191,7 +184,7 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
         tree.Signal(LinuxInterop.SigKill);
         try
         {
-            await process.WaitForExitAsync(abort).WaitAsync(KillTimeout, abort).ConfigureAwait(false);
+            await process.Exited.WaitAsync(KillTimeout, abort).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -233,123 +226,44 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
         return found;
     }
 
-    private static (ProcessStartInfo? StartInfo, string? Problem) Prepare(ProcessSpec spec)
+    private static (string? Path, string? Problem) Prepare(ProcessSpec spec)
     {
         if (spec.WorkingDirectory is { } directory && !Directory.Exists(directory))
         {
             return (null, $"its working directory '{directory}' does not exist");
         }
 
-        var (path, problem) = ExecutableLocator.Locate(spec.Executable);
-        if (path is null)
-        {
-            return (null, problem);
-        }
+        return ExecutableLocator.Locate(spec.Executable);
+    }
 
-        if (Setsid.Value is not { Path: { } setsid })
+    // The silo's environment with the command's own variables on top.
+    private static Dictionary<string, string> EnvironmentOf(ProcessSpec spec)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
-            return (null, Setsid.Value.Problem);
-        }
-
-        // setsid makes the process a session and group leader, then execs the command in place: the pid stays,
-        // and pgid = sid = pid. (It forks only when started as a group leader, which a child of the silo never
-        // is; --wait keeps the exit code right even then.) "--" ends setsid's options, whatever the path holds.
-        var startInfo = new ProcessStartInfo(setsid)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = spec.WorkingDirectory ?? "",
-        };
-        startInfo.ArgumentList.Add("--wait");
-        startInfo.ArgumentList.Add("--");
-        startInfo.ArgumentList.Add(path);
-        foreach (var argument in spec.Arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
+            environment[(string)variable.Key] = (string?)variable.Value ?? "";
         }
 
         foreach (var (name, value) in spec.Environment)
         {
-            startInfo.Environment[name] = value;
+            environment[name] = value;
         }
 
-        return (startInfo, null);
-    }
-
-    private static (string? Path, string? Problem) FindSetsid()
-    {
-        const string Why = "which runs each command in a session of its own so that it can be stopped as a whole; install util-linux";
-        var path = ((string[])["/usr/bin/setsid", "/bin/setsid"]).FirstOrDefault(p => File.Exists(p) && LinuxInterop.CanExecute(p))
-                   ?? ExecutableLocator.Locate("setsid").Path;
-        if (path is null)
-        {
-            return (null, $"this worker lacks util-linux 'setsid' (looked in /usr/bin, /bin and on PATH), {Why}");
-        }
-
-        // The runner relies on util-linux's options and on how it reports a failed exec; busybox's setsid differs.
-        return IsUtilLinux(path) ? (path, null) : (null, $"'{path}' is not util-linux's setsid, {Why}");
-    }
-
-    private static bool IsUtilLinux(string setsid)
-    {
-        var startInfo = new ProcessStartInfo(setsid, "--version")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        try
-        {
-            using var probe = Process.Start(startInfo);
-            if (probe is null)
-            {
-                return false;
-            }
-
-            // A version line fits any pipe buffer, so waiting before reading cannot deadlock.
-            if (!probe.WaitForExit(TimeSpan.FromSeconds(5)))
-            {
-                probe.Kill();
-                return false;
-            }
-
-            return probe.StandardOutput.ReadToEnd().Contains("util-linux", StringComparison.Ordinal);
-        }
-        catch (Win32Exception)
-        {
-            return false;
-        }
+        return environment;
     }
 
     private static string StartError(ProcessSpec spec, string? cause) =>
         $"The command could not start '{spec.Executable}': {cause ?? "unknown reason"}.";
 
-    /// <summary>
-    /// Maps an exec failure that setsid reports (after the checks passed, e.g. a missing interpreter) to a start
-    /// error. setsid prints "setsid: failed to execute …" and exits 127 when a file is missing, 126 otherwise.
-    /// </summary>
-    private static string? DescribeExecFailure(ProcessSpec spec, int? exitCode, CappedOutput stderr)
-    {
-        var text = exitCode is 126 or 127 ? stderr.ToString() : "";
-        if (!text.StartsWith("setsid: ", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var cause = exitCode == 127
-            ? "the program or its interpreter (its #! line or ELF loader) was not found"
-            : $"it could not be executed ({text.Split('\n')[0]})";
-        return StartError(spec, cause);
-    }
-
     private static string DescribeStartFailure(ProcessSpec spec, Win32Exception ex)
     {
+        // The locator found the file, so a missing file now is what its #! line or ELF header names.
         var cause = ex.NativeErrorCode switch
         {
-            2 => "the program was not found",
-            13 => "permission denied (is it executable?)",
+            LinuxInterop.NoSuchFile => "the program or its interpreter (its #! line or ELF loader) was not found",
+            LinuxInterop.AccessDenied => "permission denied (is it executable?)",
+            LinuxInterop.ExecFormat => "it is neither a program nor a script starting with a #! line",
             _ => ex.Message,
         };
         if (spec.WorkingDirectory is { } directory && !Directory.Exists(directory))

@@ -2,14 +2,44 @@ using System.Runtime.InteropServices;
 
 namespace Plexus.Execution;
 
-/// <summary>The few libc calls the runner needs that .NET does not offer.</summary>
+/// <summary>The libc calls the runner needs that .NET does not offer (glibc on Linux).</summary>
 internal static partial class LinuxInterop
 {
     public const int SigKill = 9;
     public const int SigTerm = 15;
 
+    /// <summary>ENOENT: no such file.</summary>
+    public const int NoSuchFile = 2;
+
     /// <summary>ESRCH: no process (or process group) has the given id.</summary>
     public const int NoSuchProcess = 3;
+
+    /// <summary>EINTR: the call was interrupted by a signal.</summary>
+    public const int Interrupted = 4;
+
+    /// <summary>ENOEXEC: neither a program nor a script with a #! line.</summary>
+    public const int ExecFormat = 8;
+
+    /// <summary>ECHILD: not a child of this process, or already reaped.</summary>
+    public const int NoChild = 10;
+
+    /// <summary>EACCES: permission denied.</summary>
+    public const int AccessDenied = 13;
+
+    public const int CloseOnExec = 0x80000; // O_CLOEXEC
+    public const int ReadOnly = 0; // O_RDONLY
+    public const int NoHang = 1; // WNOHANG
+
+    // posix_spawnattr flags (glibc's spawn.h).
+    public const short SpawnSetSignalDefaults = 0x04; // POSIX_SPAWN_SETSIGDEF
+    public const short SpawnSetSignalMask = 0x08; // POSIX_SPAWN_SETSIGMASK
+    public const short SpawnSetSession = 0x80; // POSIX_SPAWN_SETSID
+
+    // Opaque glibc types, allocated with room to spare: posix_spawn_file_actions_t is 80 bytes and
+    // posix_spawnattr_t 336 on x86-64 and arm64; sigset_t is 128.
+    public const int FileActionsSize = 256;
+    public const int SpawnAttributesSize = 1024;
+    public const int SignalSetSize = 128;
 
     private const int ExecuteOk = 1; // X_OK
 
@@ -19,6 +49,55 @@ internal static partial class LinuxInterop
 
     /// <summary>Tells whether this process may execute <paramref name="path"/> (the check exec itself makes).</summary>
     public static bool CanExecute(string path) => Access(path, ExecuteOk) == 0;
+
+    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
+    public static partial int Pipe2([Out] int[] fds, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
+    public static partial int WaitPid(int pid, out int status, int options);
+
+    /// <summary>Returns 0 or the error number (posix_spawn does not set errno).</summary>
+    [LibraryImport("libc", EntryPoint = "posix_spawn", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int PosixSpawn(out int pid, string path, nint fileActions, nint attributes, nint[] argv, nint[] envp);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_init")]
+    public static partial int FileActionsInit(nint fileActions);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_destroy")]
+    public static partial int FileActionsDestroy(nint fileActions);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_adddup2")]
+    public static partial int FileActionsAddDup2(nint fileActions, int fd, int newFd);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addopen", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int FileActionsAddOpen(nint fileActions, int fd, string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addchdir_np", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int FileActionsAddChdir(nint fileActions, string path);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_init")]
+    public static partial int SpawnAttributesInit(nint attributes);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_destroy")]
+    public static partial int SpawnAttributesDestroy(nint attributes);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setflags")]
+    public static partial int SpawnAttributesSetFlags(nint attributes, short flags);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigdefault")]
+    public static partial int SpawnAttributesSetSignalDefaults(nint attributes, nint signals);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigmask")]
+    public static partial int SpawnAttributesSetSignalMask(nint attributes, nint signals);
+
+    [LibraryImport("libc", EntryPoint = "sigfillset")]
+    public static partial int SignalSetFill(nint signals);
+
+    [LibraryImport("libc", EntryPoint = "sigemptyset")]
+    public static partial int SignalSetEmpty(nint signals);
 
     [LibraryImport("libc", EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Access(string path, int mode);

@@ -73,7 +73,7 @@ internal sealed record ProcStat(int Pid, char State, int ParentPid, int Group, i
 }
 
 /// <summary>
-/// The processes of one run: the process the runner started (run through <c>setsid</c>, so it leads its own
+/// The processes of one run: the process the runner started (started as a session leader, so it leads its own
 /// session and process group with pgid = sid = its pid), every process in that session or group, every
 /// descendant of those (a child that called setsid itself is still found while its parent lives), and every
 /// member seen in an earlier scan. Found by reading /proc at the moment of each call.

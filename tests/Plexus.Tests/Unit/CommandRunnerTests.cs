@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.Versioning;
 using Plexus.Commands;
 using Plexus.Execution;
@@ -232,5 +233,52 @@ public sealed class CommandRunnerTests : IDisposable
         var outcome = await RunAsync(spec);
 
         Assert.Equal("bar baz||path-inherited\n", outcome.Stdout.ToString());
+    }
+    [Fact]
+    public async Task RunAsync_Child_StartsWithNoSignalIgnoredOrBlocked()
+    {
+        // The silo ignores SIGPIPE and blocks signals on some threads; a command must not inherit either.
+        var outcome = await RunAsync(Spec("/bin/cat", "/proc/self/status"));
+
+        var status = outcome.Stdout.ToString().Split('\n')
+            .Select(l => l.Split(":\t"))
+            .Where(f => f is ["SigIgn" or "SigBlk", _])
+            .ToDictionary(f => f[0], f => ulong.Parse(f[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+
+        // Bit n - 1 stands for signal n. The standard signals are 1-31; glibc keeps 32 and 33 for itself.
+        const ulong standardSignals = 0x7FFF_FFFF;
+        Assert.Equal(0UL, status["SigIgn"] & standardSignals);
+        Assert.Equal(0UL, status["SigBlk"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_ScriptWithoutInterpreterLine_ReturnsStartErrorSayingSo()
+    {
+        var script = Path.Combine(_tempDir, "no-shebang.sh");
+        await File.WriteAllTextAsync(script, "echo should-not-run\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var outcome = await RunAsync(Spec(script));
+
+        Assert.Null(outcome.ExitCode);
+        Assert.Contains("neither a program nor a script starting with a #! line", outcome.StartError, StringComparison.Ordinal);
+        Assert.Equal("", outcome.Stdout.ToString());
+    }
+
+    [Fact]
+    public async Task RunAsync_ManyAtOnce_EachGetsItsOwnExitCodeAndOutput()
+    {
+        // Children that exit together may share one SIGCHLD: every one must still be reaped with its own status.
+        var runs = Enumerable.Range(0, 64)
+            .Select(i => RunAsync(Spec("/bin/sh", "-c", $"echo {i}; exit {i}")))
+            .ToArray();
+
+        var outcomes = await Task.WhenAll(runs);
+
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            Assert.Equal(i, outcomes[i].ExitCode);
+            Assert.Equal($"{i}\n", outcomes[i].Stdout.ToString());
+        }
     }
 }
