@@ -25,8 +25,8 @@ public sealed record BenchOptions
           --scale <a,b,c>         scaling: store sizes to measure at (default 1000,10000,100000)
           --probe <n>             scaling: timed actions at each store size (default 1000)
           --in-flight <n>         actions the bench keeps dispatched and unfinished at once (default 256)
-          --profile <name>        silo profile (default Local). `aws` is a hook: it is passed to the silo as
-                                  --profile Aws and only spawn and throughput run; the Aws profile is not there yet
+          --profile <name>        silo profile (default Local). `aws` runs it as --profile Aws with the AWS
+                                  settings of the environment; only spawn and throughput run
           --silo-arg <arg>        one more argument for plexus-silo (repeatable), e.g. --silo-arg --loglevel --silo-arg Warning
           --silo <path>           the plexus-silo to run (default: the one beside this program)
           --out <dir>             where the reports go (default: ./bench-results)

@@ -71,18 +71,17 @@ public sealed class BenchReport
             {
                 md.AppendLine(Inv($"| direct .NET Process, {s.Parallel} parallel (mean of before/after) | {s.ProcessPerSecond:F0} | {t.Count / s.ProcessPerSecond:F2} | 100% |"));
                 md.AppendLine(Inv($"| direct `xargs -P{s.Parallel}` | {s.XargsPerSecond:F0} | {t.Count / s.XargsPerSecond:F2} | {s.XargsPerSecond / s.ProcessPerSecond * 100:F0}% |"));
-                md.AppendLine(Inv($"| direct .NET Process of `setsid --wait true` | {s.SetsidPerSecond:F0} | {t.Count / s.SetsidPerSecond:F2} | {s.SetsidPerSecond / s.ProcessPerSecond * 100:F0}% |"));
             }
 
             md.AppendLine();
-            md.AppendLine(Inv($"Succeeded {t.Succeeded}/{t.Count}. Inside the silo (medians): queued → started {t.QueueWaitP50Ms:F1} ms, started → finished {t.RunP50Ms:F1} ms. Silo CPU {t.SiloCpuMsPerAction:F2} ms per action (its own process, not the commands); idle silo {t.IdleSiloCpuPercent:F1}% of a core. Target ≥ 75% of direct spawn. Against spawning `setsid --wait true` directly (what each action execs): {t.RatioToSetsid * 100:F0}%."));
+            md.AppendLine(Inv($"Succeeded {t.Succeeded}/{t.Count}. Inside the silo (medians): queued → started {t.QueueWaitP50Ms:F1} ms, started → finished {t.RunP50Ms:F1} ms. Silo CPU {t.SiloCpuMsPerAction:F2} ms per action (its own process, not the commands); idle silo {t.IdleSiloCpuPercent:F1}% of a core. Target ≥ 75% of direct spawn."));
             md.AppendLine();
         }
         else if (Spawn is { } s)
         {
             md.AppendLine("## Direct spawn");
             md.AppendLine();
-            md.AppendLine(Inv($"{s.Count} × `true`, {s.Parallel} parallel: .NET Process {s.ProcessPerSecond:F0}/s, xargs {s.XargsPerSecond:F0}/s, setsid {s.SetsidPerSecond:F0}/s."));
+            md.AppendLine(Inv($"{s.Count} × `true`, {s.Parallel} parallel: .NET Process {s.ProcessPerSecond:F0}/s, xargs {s.XargsPerSecond:F0}/s."));
             md.AppendLine();
         }
 
@@ -157,8 +156,6 @@ public sealed class SpawnResult
     public double ProcessAfterPerSecond { get; set; }
 
     public double XargsPerSecond { get; set; }
-
-    public double SetsidPerSecond { get; set; }
 }
 
 public sealed class ThroughputResult
@@ -180,9 +177,6 @@ public sealed class ThroughputResult
     public double RatioToDirect { get; set; }
 
     public double RatioToXargs { get; set; }
-
-    /// <summary>Throughput over direct spawning of <c>setsid --wait true</c>: the same two execs every action makes.</summary>
-    public double RatioToSetsid { get; set; }
 
     public double QueueWaitP50Ms { get; set; }
 

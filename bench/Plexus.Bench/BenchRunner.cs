@@ -75,8 +75,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         await DirectSpawn.ParallelAsync(trueExecutable, [], WarmUp, parallel).ConfigureAwait(false);
         spawn.ProcessBeforePerSecond = count / (await DirectSpawn.ParallelAsync(trueExecutable, [], count, parallel).ConfigureAwait(false)).TotalSeconds;
         spawn.XargsPerSecond = count / (await DirectSpawn.XargsAsync(trueExecutable, count, parallel).ConfigureAwait(false)).TotalSeconds;
-        spawn.SetsidPerSecond = count / (await DirectSpawn.ParallelAsync("/usr/bin/setsid", ["--wait", "--", trueExecutable], count, parallel).ConfigureAwait(false)).TotalSeconds;
-        log.WriteLine(Inv($"  direct: Process {spawn.ProcessBeforePerSecond:F0}/s, xargs {spawn.XargsPerSecond:F0}/s, setsid {spawn.SetsidPerSecond:F0}/s"));
+        log.WriteLine(Inv($"  direct: Process {spawn.ProcessBeforePerSecond:F0}/s, xargs {spawn.XargsPerSecond:F0}/s"));
 
         if (options.Scenarios.Contains("throughput"))
         {
@@ -119,7 +118,6 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         {
             throughput.RatioToDirect = throughput.ActionsPerSecond / spawn.ProcessPerSecond;
             throughput.RatioToXargs = throughput.ActionsPerSecond / spawn.XargsPerSecond;
-            throughput.RatioToSetsid = throughput.ActionsPerSecond / spawn.SetsidPerSecond;
         }
     }
 
