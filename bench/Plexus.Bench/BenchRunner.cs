@@ -83,17 +83,21 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             var connection = cluster.Connection;
             await RunBatchAsync(connection.Actions, WarmUp, "true").ConfigureAwait(false);
 
-            // What an idle silo costs: its timers and queue polling, with nothing to do.
-            var idleCpu = cluster.Silo.ReadCpu();
-            var idleStarted = Stopwatch.GetTimestamp();
             await Task.Delay(TieringPause).ConfigureAwait(false);
-            var idleShare = (cluster.Silo.ReadCpu() - idleCpu) / Stopwatch.GetElapsedTime(idleStarted);
 
             var cpu = cluster.Silo.ReadCpu();
             var started = Stopwatch.GetTimestamp();
             var finals = await RunBatchAsync(connection.Actions, count, "true").ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
             cpu = cluster.Silo.ReadCpu() - cpu;
+
+            // What an idle silo costs (its timers and queue polling, with nothing to do), once the run has settled:
+            // right after the warm-up it would count the tiered JIT's recompiling too.
+            await Task.Delay(Settle).ConfigureAwait(false);
+            var idleCpu = cluster.Silo.ReadCpu();
+            var idleStarted = Stopwatch.GetTimestamp();
+            await Task.Delay(TieringPause).ConfigureAwait(false);
+            var idleShare = (cluster.Silo.ReadCpu() - idleCpu) / Stopwatch.GetElapsedTime(idleStarted);
             _report.Throughput = new ThroughputResult
             {
                 Profile = options.Profile,
