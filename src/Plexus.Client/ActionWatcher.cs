@@ -76,6 +76,10 @@ internal sealed class ActionWatcher(IClusterClient cluster, Guid id)
             }
 
             cluster.DeleteObjectReference<IActionObserver>(reference);
+
+            // Orleans holds a local observer only weakly: unused after subscribing, it could be collected mid-watch,
+            // its pushes lost and the delete above refused.
+            GC.KeepAlive(observer);
         }
     }
 
