@@ -76,6 +76,11 @@ internal sealed class ActionWatcher(IClusterClient cluster, Guid id)
             }
 
             cluster.DeleteObjectReference<IActionObserver>(reference);
+
+            // The client holds an observer only through a weak reference, and a Release build keeps no local alive
+            // that no code after an await uses: without this, a GC during the watch collects the observer, its
+            // pushes are dropped, and the delete above throws.
+            GC.KeepAlive(observer);
         }
     }
 
