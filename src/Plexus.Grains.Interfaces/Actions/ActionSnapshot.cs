@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Plexus.Actions;
 
 /// <summary>
@@ -69,4 +71,10 @@ public sealed record ActionSnapshot
 
     /// <summary>Gets the idempotency key the action was dispatched with, if any.</summary>
     [Id(20)] public string? IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// Gets the last publication of the current attempt's envelope, while the action is queued. Kept with the
+    /// state so an action can leave memory while it waits; recovery bookkeeping, not part of the JSON document.
+    /// </summary>
+    [Id(21), JsonIgnore] public EnvelopePublication? Published { get; init; }
 }

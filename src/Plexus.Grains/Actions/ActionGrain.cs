@@ -16,11 +16,17 @@ namespace Plexus.Actions;
 /// final a durable reminder wakes the grain even after its silo died; a lapsed lease then counts as a lost
 /// worker and the retry policy decides between a new attempt and failing, and a queued action whose envelope
 /// may have been lost with a silo is published again.
+/// <para>
+/// Memory: a queued action that nobody follows leaves memory once its envelope is out (see
+/// <see cref="DeactivateWhenUnwatched"/>); a worker, a watcher or the reminder brings it back.
+/// </para>
 /// </remarks>
 public sealed partial class ActionGrain(
     [PersistentState("action", ActionGrain.StorageName)] IPersistentState<ActionSnapshot> state,
     CommandCatalog catalog,
     IOptions<ExecutionOptions> options,
+    IClusterMembershipService membership,
+    ILocalSiloDetails silo,
     TimeProvider time,
     ILogger<ActionGrain> logger) : Grain, IActionGrain, IRemindable
 {
@@ -59,11 +65,13 @@ public sealed partial class ActionGrain(
     private IGrainTimer? _check;
     private DateTimeOffset _lastPersisted;
     private DateTimeOffset _leaseExpiresAt;
-    private DateTimeOffset? _lastPublished;
-    private int _republished;
+    private int _longPolls;
 
     // The recovery reminder as registered by this activation; a later activation looks it up instead.
     private IGrainReminder? _recovery;
+
+    // Whether the recovery reminder is known to exist: registered here, or it woke this activation.
+    private bool _hasRecovery;
 
     private Guid Id => this.GetPrimaryKey();
 
@@ -117,18 +125,28 @@ public sealed partial class ActionGrain(
             Version = 1,
             Retry = retry,
             IdempotencyKey = request.IdempotencyKey,
+            Published = Publication(now, republished: 0),
         };
         await state.WriteStateAsync();
         LogQueued(Id, request.Command, request.Submitter);
         await RegisterRecoveryAsync();
         ScheduleCheck();
         await PublishAsync(1);
+        DeactivateWhenUnwatched();
         return state.State;
     }
 
     /// <inheritdoc />
-    public Task ReceiveReminder(string reminderName, TickStatus status) =>
-        reminderName == RecoveryReminder ? CheckAsync() : Task.CompletedTask;
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != RecoveryReminder)
+        {
+            return Task.CompletedTask;
+        }
+
+        _hasRecovery = true;
+        return CheckAsync();
+    }
 
     /// <inheritdoc />
     public Task<ActionSnapshot?> GetAsync() => Task.FromResult(Current);
@@ -143,6 +161,7 @@ public sealed partial class ActionGrain(
 
         _finished ??= new TaskCompletionSource<ActionSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
         var wait = maxWait < MaxLongPoll ? maxWait : MaxLongPoll;
+        _longPolls++;
         try
         {
             // WaitAsync ends its timer with the wait; a Task.Delay raced against it would outlive it by up to 20 s.
@@ -150,6 +169,10 @@ public sealed partial class ActionGrain(
         }
         catch (TimeoutException)
         {
+        }
+        finally
+        {
+            _longPolls--;
         }
 
         return Current;
@@ -339,10 +362,11 @@ public sealed partial class ActionGrain(
             case { Status: ActionStatus.Queued } when PastQueueDeadline(now):
                 await ExpireAsync();
                 return;
-            case { Status: ActionStatus.Queued } queued when _lastPublished is not { } published || now - published >= RepublishWait():
-                _republished++;
+            case { Status: ActionStatus.Queued } queued when RepublishDue(queued, now):
                 LogRepublished(Id, queued.Attempt);
                 await PublishAsync(queued.Attempt);
+                state.State = queued with { Published = Publication(now, (queued.Published?.Republished ?? 0) + 1) };
+                await PersistAsync();
                 break;
             case { Status: ActionStatus.Running } running when now >= _leaseExpiresAt:
                 await WorkerLostAsync(running, now);
@@ -353,6 +377,7 @@ public sealed partial class ActionGrain(
         }
 
         ScheduleCheck();
+        DeactivateWhenUnwatched();
     }
 
     private Task WorkerLostAsync(ActionSnapshot running, DateTimeOffset now)
@@ -380,12 +405,12 @@ public sealed partial class ActionGrain(
                 Stages = [],
                 Percent = null,
                 EstimatedCompletion = null,
+                Published = Publication(time.GetUtcNow(), republished: 0),
             });
         if (queued)
         {
             _recentOutput.Clear();
             _recentOutputChars = 0;
-            _republished = 0;
             await PublishAsync(attempt);
         }
     }
@@ -405,7 +430,9 @@ public sealed partial class ActionGrain(
             return false;
         }
 
-        state.State = change(current) with { Status = to, Version = current.Version + 1 };
+        // The publication is recovery bookkeeping of a queued attempt: it goes with the status that needs it.
+        var changed = change(current);
+        state.State = changed with { Status = to, Version = current.Version + 1, Published = to == ActionStatus.Queued ? changed.Published : null };
         try
         {
             await PersistAsync();
@@ -465,16 +492,60 @@ public sealed partial class ActionGrain(
         }
     }
 
-    private async Task PublishAsync(int attempt)
+    private Task PublishAsync(int attempt) =>
+        CommandStreams.PublishAsync(this.GetStreamProvider(CommandStreams.ProviderName), new CommandEnvelope(Id, attempt));
+
+    // Stored with the write that queues the attempt, before the publish itself, which saves a write per action:
+    // should the publish fail, so does the call, and recovery publishes after the first wait, as it would have.
+    private EnvelopePublication Publication(DateTimeOffset at, int republished) =>
+        new(at, silo.SiloAddress.ToParsableString(), republished);
+
+    /// <summary>
+    /// Whether a queued attempt's envelope is due to be published again: after waits that double from the recovery
+    /// interval up to <see cref="MaxRepublishWait"/>, and at once when the silo that published it is gone, since
+    /// its queue may have gone with it (that silo held the action's activation, which is lost with it too).
+    /// </summary>
+    private bool RepublishDue(ActionSnapshot queued, DateTimeOffset now)
     {
-        await CommandStreams.PublishAsync(this.GetStreamProvider(CommandStreams.ProviderName), new CommandEnvelope(Id, attempt));
-        _lastPublished = time.GetUtcNow();
+        if (queued.Published is not { } last
+            || !SiloAddress.TryParse(last.Silo, out var publisher)
+            || membership.CurrentSnapshot.GetSiloStatus(publisher) != SiloStatus.Active)
+        {
+            return true;
+        }
+
+        var wait = Options.RecoveryInterval * Math.Pow(2, Math.Min(last.Republished, 16));
+        return now - last.At >= (wait < MaxRepublishWait ? wait : MaxRepublishWait);
     }
 
-    private TimeSpan RepublishWait()
+    /// <summary>
+    /// Lets a queued action that nobody follows leave memory once its envelope is out: a long queue would otherwise
+    /// hold an activation (about 8 KB) per action for as long as it waits. Nothing it holds in memory is needed
+    /// until someone calls: it has no lease or output yet, its republish bookkeeping is stored, and the worker
+    /// that takes it, a watcher that subscribes, or the recovery reminder activates it again.
+    /// </summary>
+    private void DeactivateWhenUnwatched()
     {
-        var wait = Options.RecoveryInterval * Math.Pow(2, Math.Min(_republished, 16));
-        return wait < MaxRepublishWait ? wait : MaxRepublishWait;
+        _observers.ClearExpired();
+        if (Current is not { Status: ActionStatus.Queued } queued || _observers.Count > 0 || _longPolls > 0)
+        {
+            return;
+        }
+
+        // Without the reminder nothing would wake it again to expire or publish it once more.
+        if (!_hasRecovery)
+        {
+            return;
+        }
+
+        // A queue deadline that may come before the next reminder tick stays with this activation, whose timer
+        // expires the action on time; one interval of slack covers a late tick.
+        if (queued is { Attempt: 1, ExpiresAt: { } expiresAt } && expiresAt - time.GetUtcNow() <= 2 * Options.RecoveryInterval)
+        {
+            return;
+        }
+
+        this.DeactivateOnIdle();
     }
 
     // A failure here must not fail the dispatch: the action runs without the reminder, it only recovers less.
@@ -483,6 +554,7 @@ public sealed partial class ActionGrain(
         try
         {
             _recovery = await this.RegisterOrUpdateReminder(RecoveryReminder, Options.RecoveryInterval, Options.RecoveryInterval);
+            _hasRecovery = true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -497,6 +569,7 @@ public sealed partial class ActionGrain(
             // Taken once: should the removal fail, the next try looks the reminder up afresh.
             var reminder = _recovery ?? await this.GetReminder(RecoveryReminder);
             _recovery = null;
+            _hasRecovery = false;
             if (reminder is not null)
             {
                 await this.UnregisterReminder(reminder);

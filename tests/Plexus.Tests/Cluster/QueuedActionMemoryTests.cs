@@ -1,0 +1,137 @@
+using Orleans.Runtime;
+using Orleans.TestingHost;
+using Plexus.Actions;
+using Plexus.Client;
+
+namespace Plexus.Tests.Cluster;
+
+/// <summary>
+/// A queued action that nobody follows leaves memory once its envelope is out, and behaves exactly as before:
+/// it runs when a worker is free, expires at its deadline, and can be watched and cancelled. Each test deploys
+/// its own one-worker silo with a 1 s recovery interval and holds the worker with a long command.
+/// </summary>
+public sealed class QueuedActionMemoryTests : IAsyncLifetime
+{
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("plexus-queued-").FullName;
+    private InProcessTestCluster? _cluster;
+
+    private string WorkDir => Path.Combine(_dataDir, "work");
+
+    private InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    private ActionClient Actions => new(Cluster.Client);
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(WorkDir);
+        var configuration = TestClusters.Configuration(WorkDir, concurrency: 1, new Dictionary<string, string?>
+        {
+            ["Plexus:RecoveryInterval"] = "00:00:01",
+        });
+        _cluster = await TestClusters.DeployAsync(1, _dataDir, configuration);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        Directory.Delete(_dataDir, recursive: true);
+    }
+
+    [Fact]
+    public async Task QueuedAction_NobodyWatching_LeavesMemoryAndRunsWhenAWorkerIsFree()
+    {
+        var blocker = await OccupyTheWorkerAsync();
+        var queued = await Actions.DispatchAsync(new ActionRequest("echo ran", "tests"));
+        await UntilNotInMemoryAsync(queued.Id, "after its dispatch");
+
+        // Reading it brings it back; the recovery reminder's next check (which publishes it again) lets it go.
+        await Actions.UntilAsync(queued.Id, a => a.Published is { Republished: > 0 }, "a recovery check to publish it again");
+        await UntilNotInMemoryAsync(queued.Id, "after a recovery check");
+
+        await Actions.CancelAsync(blocker.Id, "tests");
+        var final = await Actions.FinalAsync(queued.Id);
+
+        Assert.Equal(ActionStatus.Succeeded, final.Status);
+        Assert.Equal("ran\n", final.Result?.Stdout);
+        Assert.Single(final.Attempts);
+        Assert.Null(final.Published);
+    }
+
+    [Fact]
+    public async Task QueuedAction_OutOfMemory_CanBeWatchedAndCancelled()
+    {
+        var marker = Path.Combine(WorkDir, "ran");
+        var blocker = await OccupyTheWorkerAsync();
+        var queued = await Actions.DispatchAsync(new ActionRequest($"sh 'echo ran > {marker}'", "tests"));
+        await UntilNotInMemoryAsync(queued.Id, "after its dispatch");
+
+        using var deadline = new CancellationTokenSource(Waiting.Deadline);
+        var statuses = new List<ActionStatus>();
+        await foreach (var item in Actions.WatchAsync(queued.Id, deadline.Token))
+        {
+            if (item.Action is not { } action)
+            {
+                continue;
+            }
+
+            statuses.Add(action.Status);
+            if (statuses.Count == 1)
+            {
+                // Subscribed: the cancel reaches the watcher as a push.
+                var answer = await Actions.CancelAsync(queued.Id, "tester");
+                Assert.True(answer.Accepted, answer.Message);
+            }
+        }
+
+        await Actions.CancelAsync(blocker.Id, "tests");
+        await Actions.FinalAsync(blocker.Id);
+        Assert.Equal([ActionStatus.Queued, ActionStatus.Cancelled], statuses);
+        var final = await Actions.FinalAsync(queued.Id);
+        Assert.Equal("tester", final.CancelRequestedBy);
+        Assert.Null(final.StartedAt);
+        Assert.False(File.Exists(marker), "the cancelled command ran");
+    }
+
+    [Fact]
+    public async Task QueuedAction_WithAFarQueueDeadline_LeavesMemoryAndStillExpires()
+    {
+        var marker = Path.Combine(WorkDir, "ran");
+        var blocker = await OccupyTheWorkerAsync();
+
+        // Far: more than two recovery intervals away, so nothing needs its deadline timer until a later check.
+        var queued = await Actions.DispatchAsync(new ActionRequest($"sh 'echo ran > {marker}'", "tests", Expires: TimeSpan.FromSeconds(8)));
+        await UntilNotInMemoryAsync(queued.Id, "after its dispatch");
+
+        var final = await Actions.FinalAsync(queued.Id);
+        await Actions.CancelAsync(blocker.Id, "tests");
+        await Actions.FinalAsync(blocker.Id);
+
+        Assert.Equal(ActionStatus.Expired, final.Status);
+        Assert.True(final.FinishedAt >= final.ExpiresAt, $"expired at {final.FinishedAt:O}, before its deadline {final.ExpiresAt:O}");
+        Assert.Null(final.StartedAt);
+        Assert.False(File.Exists(marker), "the expired command ran");
+    }
+
+    private async Task<ActionSnapshot> OccupyTheWorkerAsync()
+    {
+        var blocker = await Actions.DispatchAsync(new ActionRequest("sh 'sleep 120'", "tests"));
+        return await Actions.UntilAsync(blocker.Id, a => a.Status == ActionStatus.Running, "the blocking command to start");
+    }
+
+    // Asks every silo whether it holds an activation of the action; asking does not activate it.
+    private async Task UntilNotInMemoryAsync(Guid id, string when)
+    {
+        var management = Cluster.Client.GetGrain<IManagementGrain>(0);
+        var action = (GrainReference)Cluster.Client.GetGrain<IActionGrain>(id);
+        var until = DateTime.UtcNow + Waiting.Deadline;
+        while (await management.GetGrainActivationCount(action) > 0)
+        {
+            Assert.True(DateTime.UtcNow < until, $"Awaited action {id} to leave memory {when}; it is still active.");
+            await Task.Delay(20);
+        }
+    }
+}
