@@ -73,12 +73,17 @@ public sealed class AwsClusterTests : IAsyncLifetime
         foreach (var chunk in Enumerable.Range(0, ActionCount).Chunk(25))
         {
             ids.AddRange(await Task.WhenAll(chunk.Select(async i =>
-                (await connection.Actions.DispatchAsync(new ActionRequest($"sh 'echo a{i} >> {RunsFile}; sleep 0.2'", "tests"))).Id)));
+                (await connection.Actions.DispatchAsync(new ActionRequest($"sh 'echo a{i} >> {RunsFile}; sleep 0.5'", "tests"))).Id)));
         }
 
-        // Kill, mid-run, a silo that is running a command right now.
+        // Kill, mid-run, a silo that is running a command right now: the action is read again just before the kill,
+        // so the kill lands well inside its 0.5 s command and at least that attempt is lost.
         var running = await Poll.UntilAsync(
-            async () => await FirstRunningAsync(connection, ids),
+            async () => await FirstRunningAsync(connection, ids) is { } found
+                        && await connection.Actions.GetAsync(found.Id) is { Status: ActionStatus.Running, Attempt: var attempt } again
+                        && attempt == found.Attempt
+                ? again
+                : null,
             action => action is not null,
             RecoveryTimeout,
             "an action to be running");
