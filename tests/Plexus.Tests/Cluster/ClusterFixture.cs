@@ -12,31 +12,18 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The silo's concurrency in these tests.</summary>
     public const int Concurrency = 2;
 
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("plexus-cluster-").FullName;
-    private InProcessTestCluster? _cluster;
+    private readonly TempCluster _silos = new("plexus-cluster-");
 
-    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+    public InProcessTestCluster Cluster => _silos.Cluster;
 
-    public ActionClient Actions => new(Cluster.Client);
+    public ActionClient Actions => _silos.Actions;
 
     /// <summary>Gets a scratch folder for files the test commands write.</summary>
-    public string WorkDir => Path.Combine(_dataDir, "work");
+    public string WorkDir => _silos.WorkDir;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(WorkDir);
-        _cluster = await TestClusters.DeployAsync(1, _dataDir, TestClusters.Configuration(WorkDir, Concurrency));
-    }
+    public Task InitializeAsync() => _silos.DeployAsync(1, Concurrency);
 
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        Directory.Delete(_dataDir, recursive: true);
-    }
+    public Task DisposeAsync() => _silos.DisposeAsync().AsTask();
 }
 
 [CollectionDefinition(Name)]

@@ -10,42 +10,25 @@ namespace Plexus.Tests.Cluster;
 /// </summary>
 public sealed class CrashRecoveryTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("plexus-crash-").FullName;
-    private InProcessTestCluster? _cluster;
+    private readonly TempCluster _silos = new("plexus-crash-");
 
-    private string WorkDir => Path.Combine(_dataDir, "work");
+    private string WorkDir => _silos.WorkDir;
 
-    private InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("Deploy the cluster first.");
+    private InProcessTestCluster Cluster => _silos.Cluster;
 
-    private ActionClient Actions => new(Cluster.Client);
+    private ActionClient Actions => _silos.Actions;
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(WorkDir);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        Directory.Delete(_dataDir, recursive: true);
-    }
+    public Task DisposeAsync() => _silos.DisposeAsync().AsTask();
 
     // The client only knows the gateways of the silos it started with: keep one of them alive in every test.
-    private async Task DeployAsync(int silos)
+    private Task DeployAsync(int silos) => _silos.DeployAsync(silos, concurrency: 2, new Dictionary<string, string?>
     {
-        var configuration = TestClusters.Configuration(WorkDir, concurrency: 2, new Dictionary<string, string?>
-        {
-            ["Plexus:LeaseDuration"] = "00:00:02",
-            ["Plexus:RecoveryInterval"] = "00:00:02",
-            ["Plexus:Retry:MaxLostWorkers"] = "2",
-        });
-        _cluster = await TestClusters.DeployAsync(silos, _dataDir, configuration);
-    }
+        ["Plexus:LeaseDuration"] = "00:00:02",
+        ["Plexus:RecoveryInterval"] = "00:00:02",
+        ["Plexus:Retry:MaxLostWorkers"] = "2",
+    });
 
     // Waits until the command itself has started (it writes a line first), so the kill interrupts a real run.
     private static async Task WaitForLinesAsync(string file, int count)

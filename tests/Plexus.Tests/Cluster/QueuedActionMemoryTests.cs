@@ -12,34 +12,20 @@ namespace Plexus.Tests.Cluster;
 /// </summary>
 public sealed class QueuedActionMemoryTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("plexus-queued-").FullName;
-    private InProcessTestCluster? _cluster;
+    private readonly TempCluster _silos = new("plexus-queued-");
 
-    private string WorkDir => Path.Combine(_dataDir, "work");
+    private string WorkDir => _silos.WorkDir;
 
-    private InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+    private InProcessTestCluster Cluster => _silos.Cluster;
 
-    private ActionClient Actions => new(Cluster.Client);
+    private ActionClient Actions => _silos.Actions;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => _silos.DeployAsync(1, concurrency: 1, new Dictionary<string, string?>
     {
-        Directory.CreateDirectory(WorkDir);
-        var configuration = TestClusters.Configuration(WorkDir, concurrency: 1, new Dictionary<string, string?>
-        {
-            ["Plexus:RecoveryInterval"] = "00:00:01",
-        });
-        _cluster = await TestClusters.DeployAsync(1, _dataDir, configuration);
-    }
+        ["Plexus:RecoveryInterval"] = "00:00:01",
+    });
 
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        Directory.Delete(_dataDir, recursive: true);
-    }
+    public Task DisposeAsync() => _silos.DisposeAsync().AsTask();
 
     [Fact]
     public async Task QueuedAction_NobodyWatching_LeavesMemoryAndRunsWhenAWorkerIsFree()

@@ -12,31 +12,16 @@ namespace Plexus.Tests.Cluster;
 /// </summary>
 public sealed class SubscriptionExpiryTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Directory.CreateTempSubdirectory("plexus-subscriptions-").FullName;
-    private InProcessTestCluster? _cluster;
+    private readonly TempCluster _silos = new("plexus-subscriptions-");
 
-    private InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+    private InProcessTestCluster Cluster => _silos.Cluster;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => _silos.DeployAsync(1, concurrency: 1, new Dictionary<string, string?>
     {
-        var workDir = Path.Combine(_dataDir, "work");
-        Directory.CreateDirectory(workDir);
-        var configuration = TestClusters.Configuration(workDir, concurrency: 1, new Dictionary<string, string?>
-        {
-            ["Plexus:SubscriptionLifetime"] = "00:00:02",
-        });
-        _cluster = await TestClusters.DeployAsync(1, _dataDir, configuration);
-    }
+        ["Plexus:SubscriptionLifetime"] = "00:00:02",
+    });
 
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        Directory.Delete(_dataDir, recursive: true);
-    }
+    public Task DisposeAsync() => _silos.DisposeAsync().AsTask();
 
     [Fact]
     public async Task WatchAsync_PastTheSubscriptionLifetime_KeepsReceivingUntilTheEnd()
