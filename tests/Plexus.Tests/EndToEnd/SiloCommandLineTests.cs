@@ -64,6 +64,25 @@ public sealed class SiloCommandLineTests : IDisposable
         Assert.DoesNotContain(SiloProcess.ReadyLine, result.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Silo_AsProcess1_Exits2SayingToStartItUnderAnInit()
+    {
+        // util-linux unshare gives the silo a process-id namespace of its own, where it is process 1, as in a
+        // container started without an init.
+        string[] arguments =
+        [
+            "--user", "--map-root-user", "--pid", "--fork", "--mount-proc",
+            Binaries.Silo, "--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(FreePort.Next()),
+        ];
+
+        var result = await ProcessRunner.RunAsync("unshare", arguments, ExitTimeout, workingDirectory: _workingDirectory.FullName);
+
+        result.ShouldExit(2);
+        Assert.Contains("plexus-silo: cannot run as process 1", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("docker run --init", result.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(DataDir), "the refused silo created its data folder");
+    }
+
     public void Dispose() => _workingDirectory.Delete(recursive: true);
 
     private string DataDir => Path.Combine(_workingDirectory.FullName, "data");
