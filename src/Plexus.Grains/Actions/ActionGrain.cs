@@ -17,8 +17,8 @@ namespace Plexus.Actions;
 /// worker and the retry policy decides between a new attempt and failing, and a queued action whose envelope
 /// may have been lost with a silo is published again.
 /// <para>
-/// Memory: a queued action that nobody follows leaves memory once its envelope is out (see
-/// <see cref="DeactivateWhenUnwatched"/>); a worker, a watcher or the reminder brings it back.
+/// Memory: an action that nobody follows leaves memory while it is queued and once it is final (see
+/// <see cref="DeactivateWhenUnwatched"/>); a worker, a watcher, a reader or the reminder brings it back.
 /// </para>
 /// </remarks>
 public sealed partial class ActionGrain(
@@ -173,6 +173,7 @@ public sealed partial class ActionGrain(
         finally
         {
             _longPolls--;
+            DeactivateWhenUnwatched();
         }
 
         return Current;
@@ -287,6 +288,7 @@ public sealed partial class ActionGrain(
     public Task UnsubscribeAsync(IActionObserver observer)
     {
         _observers.Unsubscribe(observer);
+        DeactivateWhenUnwatched();
         return Task.CompletedTask;
     }
 
@@ -453,6 +455,7 @@ public sealed partial class ActionGrain(
             _check?.Dispose();
             _recentOutput.Clear();
             await UnregisterRecoveryAsync();
+            DeactivateWhenUnwatched();
         }
 
         return true;
@@ -519,15 +522,27 @@ public sealed partial class ActionGrain(
     }
 
     /// <summary>
-    /// Lets a queued action that nobody follows leave memory once its envelope is out: a long queue would otherwise
-    /// hold an activation (about 8 KB) per action for as long as it waits. Nothing it holds in memory is needed
-    /// until someone calls: it has no lease or output yet, its republish bookkeeping is stored, and the worker
-    /// that takes it, a watcher that subscribes, or the recovery reminder activates it again.
+    /// Lets an action that nobody follows leave memory while it waits in the queue, and once it is final: 10,000
+    /// of either would otherwise hold an activation (about 8 KB) each, a finished one until Orleans collects it
+    /// 15 minutes later. Nothing it holds in memory is needed until someone calls: a queued action has no lease or
+    /// output yet and its republish bookkeeping is stored; a final one is only read. The worker that takes it, a
+    /// watcher, a reader or the recovery reminder activates it again.
     /// </summary>
     private void DeactivateWhenUnwatched()
     {
         _observers.ClearExpired();
-        if (Current is not { Status: ActionStatus.Queued } queued || _observers.Count > 0 || _longPolls > 0)
+        if (Current is not { } current || _observers.Count > 0 || _longPolls > 0)
+        {
+            return;
+        }
+
+        if (current.Status.IsFinal())
+        {
+            this.DeactivateOnIdle();
+            return;
+        }
+
+        if (current is not { Status: ActionStatus.Queued } queued)
         {
             return;
         }

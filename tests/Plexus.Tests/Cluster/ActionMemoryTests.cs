@@ -7,10 +7,11 @@ namespace Plexus.Tests.Cluster;
 
 /// <summary>
 /// A queued action that nobody follows leaves memory once its envelope is out, and behaves exactly as before:
-/// it runs when a worker is free, expires at its deadline, and can be watched and cancelled. Each test deploys
-/// its own one-worker silo with a 1 s recovery interval and holds the worker with a long command.
+/// it runs when a worker is free, expires at its deadline, and can be watched and cancelled. A final action leaves
+/// memory once its last follower is done, and stays readable. Each test deploys its own one-worker silo with a
+/// 1 s recovery interval; the queue tests hold the worker with a long command.
 /// </summary>
-public sealed class QueuedActionMemoryTests : IAsyncLifetime
+public sealed class ActionMemoryTests : IAsyncLifetime
 {
     private readonly TempCluster _silos = new("plexus-queued-");
 
@@ -100,6 +101,31 @@ public sealed class QueuedActionMemoryTests : IAsyncLifetime
         Assert.True(final.FinishedAt >= final.ExpiresAt, $"expired at {final.FinishedAt:O}, before its deadline {final.ExpiresAt:O}");
         Assert.Null(final.StartedAt);
         Assert.False(File.Exists(marker), "the expired command ran");
+    }
+
+    [Fact]
+    public async Task FinishedAction_OnceItsLastFollowerIsDone_LeavesMemoryAndStaysReadable()
+    {
+        // Followed by a long poll.
+        var polled = await Actions.DispatchAsync(new ActionRequest("echo polled", "tests"));
+        var final = await Actions.FinalAsync(polled.Id);
+        await UntilNotInMemoryAsync(polled.Id, "after its long poll returned");
+        var read = await Actions.GetAsync(polled.Id);
+        Assert.Equal(final.Version, read?.Version);
+        Assert.Equal("polled\n", read?.Result?.Stdout);
+
+        // Followed live: it leaves when the watcher unsubscribes.
+        var watched = await Actions.DispatchAsync(new ActionRequest("echo watched", "tests"));
+        using var deadline = new CancellationTokenSource(Waiting.Deadline);
+        ActionSnapshot? last = null;
+        await foreach (var item in Actions.WatchAsync(watched.Id, deadline.Token))
+        {
+            last = item.Action ?? last;
+        }
+
+        Assert.Equal(ActionStatus.Succeeded, last?.Status);
+        await UntilNotInMemoryAsync(watched.Id, "after its watcher left");
+        Assert.Equal("watched\n", (await Actions.GetAsync(watched.Id))?.Result?.Stdout);
     }
 
     private async Task<ActionSnapshot> OccupyTheWorkerAsync()
