@@ -20,9 +20,6 @@ internal static partial class LinuxInterop
     /// <summary>ENOEXEC: neither a program nor a script with a #! line.</summary>
     public const int ExecFormat = 8;
 
-    /// <summary>ECHILD: not a child of this process, or already reaped.</summary>
-    public const int NoChild = 10;
-
     /// <summary>EACCES: permission denied.</summary>
     public const int AccessDenied = 13;
 
