@@ -138,8 +138,8 @@ internal sealed class ProcessTree
     }
 
     /// <summary>
-    /// Sends <paramref name="signal"/> to the run's process group and to every running member; returns how many
-    /// members were running.
+    /// Sends <paramref name="signal"/> once to every running member: to the run's process group, and one by one to
+    /// members outside it; returns how many members were running.
     /// </summary>
     public int Signal(int signal)
     {
@@ -152,12 +152,11 @@ internal sealed class ProcessTree
 
         // The group signal also reaches a member forked after the scan. Only sent while a member is in the group:
         // that member keeps the group id from being reused by an unrelated process.
-        if (members.Exists(m => m.Group == _root))
-        {
-            LinuxInterop.Kill(-_root, signal);
-        }
+        var groupSignalled = members.Exists(m => m.Group == _root) && LinuxInterop.Kill(-_root, signal) == 0;
 
-        foreach (var member in members)
+        // A member signalled twice may run its handler twice (a shell's TERM trap printed its clean-up twice). One
+        // that left the group since the scan misses this signal; the next round of the kill loop finds it.
+        foreach (var member in members.Where(m => !groupSignalled || m.Group != _root))
         {
             LinuxInterop.Kill(member.Pid, signal);
         }
