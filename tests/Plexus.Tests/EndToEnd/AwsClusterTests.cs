@@ -33,6 +33,9 @@ public sealed class AwsClusterTests : IAsyncLifetime
 
     private string RunsFile => Path.Combine(_workDir, "runs");
 
+    // Created after the kill: until then every command waits, so the killed silo is surely running some.
+    private string ReleaseFile => Path.Combine(_workDir, "release");
+
     public async Task InitializeAsync()
     {
         // Short leases and recovery checks, so the killed silo's work is taken over within seconds.
@@ -73,22 +76,19 @@ public sealed class AwsClusterTests : IAsyncLifetime
         foreach (var chunk in Enumerable.Range(0, ActionCount).Chunk(25))
         {
             ids.AddRange(await Task.WhenAll(chunk.Select(async i =>
-                (await connection.Actions.DispatchAsync(new ActionRequest($"sh 'echo a{i} >> {RunsFile}; sleep 0.5'", "tests"))).Id)));
+                (await connection.Actions.DispatchAsync(new ActionRequest($"sh 'echo a{i} >> {RunsFile}; until [ -e {ReleaseFile} ]; do sleep 0.05; done'", "tests"))).Id)));
         }
 
-        // Kill, mid-run, a silo that is running a command right now: the action is read again just before the kill,
-        // so the kill lands well inside its 0.5 s command and at least that attempt is lost.
+        // Kill, mid-run, a silo that is running a command right now. Commands wait for the release file, created only
+        // after the kill, so however slow the machine, the kill lands inside a command and that attempt is lost.
         var running = await Poll.UntilAsync(
-            async () => await FirstRunningAsync(connection, ids) is { } found
-                        && await connection.Actions.GetAsync(found.Id) is { Status: ActionStatus.Running, Attempt: var attempt } again
-                        && attempt == found.Attempt
-                ? again
-                : null,
+            async () => await FirstRunningAsync(connection, ids),
             action => action is not null,
             RecoveryTimeout,
             "an action to be running");
         var victim = _silos.Single(s => running!.Worker!.Silo.Contains($":{s.SiloPort}:", StringComparison.Ordinal));
         await victim.CrashAsync();
+        await File.WriteAllTextAsync(ReleaseFile, "");
 
         var finals = new List<ActionSnapshot>();
         foreach (var id in ids)
