@@ -2,7 +2,10 @@ using Orleans.Concurrency;
 
 namespace Plexus.Actions;
 
-/// <summary>One action: the single source of truth for its request, status, attempts and result.</summary>
+/// <summary>
+/// One action: the single source of truth for its request, status, attempts and result. This is what clients
+/// call; the worker protocol that runs its attempts is <see cref="IActionWorkerGrain"/>, on the same grain.
+/// </summary>
 [Alias("plexus.IActionGrain")]
 public interface IActionGrain : IGrainWithGuidKey
 {
@@ -28,23 +31,6 @@ public interface IActionGrain : IGrainWithGuidKey
     Task<ActionSnapshot?> WaitForFinalAsync(TimeSpan maxWait);
 
     /// <summary>
-    /// Called by a worker that received the envelope for <paramref name="attempt"/>: moves the action to
-    /// <see cref="ActionStatus.Running"/> for that worker and returns it, or returns <see langword="null"/>
-    /// when the attempt is not startable (already taken, finished, or superseded), so a duplicate delivery
-    /// never runs the command twice.
-    /// </summary>
-    [Alias("TryStart")]
-    Task<ActionSnapshot?> TryStartAsync(int attempt, WorkerInfo worker, IAttemptControl control);
-
-    /// <summary>
-    /// Called by the worker while its attempt runs, with the output and progress since its last report.
-    /// Returns <see langword="false"/> when the worker must stop the command (the attempt is no longer the
-    /// running one, or a cancel was requested and its push may have been lost).
-    /// </summary>
-    [Alias("Report")]
-    Task<bool> ReportAsync(AttemptReport report);
-
-    /// <summary>
     /// Cancels the action: a queued one ends <see cref="ActionStatus.Cancelled"/> at once and never starts; a
     /// running one is stopped by its worker and ends <see cref="ActionStatus.Cancelled"/> with its output so far.
     /// A finished action is left as it is and the answer says so.
@@ -63,11 +49,4 @@ public interface IActionGrain : IGrainWithGuidKey
     /// <summary>Ends the subscription of <paramref name="observer"/>.</summary>
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IActionObserver observer);
-
-    /// <summary>
-    /// Records the result of the running attempt <see cref="CommandResult.Attempt"/>. Returns
-    /// <see langword="false"/> when that attempt is no longer the running one (the report is late and ignored).
-    /// </summary>
-    [Alias("Complete")]
-    Task<bool> CompleteAsync(CommandResult result);
 }

@@ -28,7 +28,7 @@ public sealed partial class ActionGrain(
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
     TimeProvider time,
-    ILogger<ActionGrain> logger) : Grain, IActionGrain, IRemindable
+    ILogger<ActionGrain> logger) : Grain, IActionGrain, IActionWorkerGrain, IRemindable
 {
     /// <summary>The name of the grain storage that holds actions.</summary>
     public const string StorageName = "actions";

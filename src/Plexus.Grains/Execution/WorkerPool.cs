@@ -73,7 +73,7 @@ public sealed partial class WorkerPool(
 
     private async Task RunAttemptAsync(CommandEnvelope envelope, CancellationToken stoppingToken)
     {
-        var action = grains.GetGrain<IActionGrain>(envelope.ActionId);
+        var action = grains.GetGrain<IActionWorkerGrain>(envelope.ActionId);
         var worker = Worker;
         using var control = new AttemptControl();
         var controlReference = grains.CreateObjectReference<IAttemptControl>(control);
@@ -93,7 +93,7 @@ public sealed partial class WorkerPool(
     }
 
     private async Task<CommandResult> RunAsync(
-        IActionGrain grain, ActionSnapshot action, WorkerInfo worker, AttemptControl control, CancellationToken stoppingToken)
+        IActionWorkerGrain grain, ActionSnapshot action, WorkerInfo worker, AttemptControl control, CancellationToken stoppingToken)
     {
         var startedAt = time.GetUtcNow();
         ProcessSpec spec;
@@ -138,7 +138,7 @@ public sealed partial class WorkerPool(
     // Live output and progress go to the action grain a few times a second, batched, while the command runs; a
     // silent command still sends an empty report several times per lease, which renews the worker's lease.
     // It ends when the caller disposes the timer.
-    private async Task ReportLoopAsync(IActionGrain grain, AttemptReporter reporter, AttemptControl control, PeriodicTimer ticks)
+    private async Task ReportLoopAsync(IActionWorkerGrain grain, AttemptReporter reporter, AttemptControl control, PeriodicTimer ticks)
     {
         var heartbeat = options.Value.LeaseDuration / 4;
         var lastSent = time.GetUtcNow();
@@ -158,7 +158,7 @@ public sealed partial class WorkerPool(
         }
     }
 
-    private async Task SendReportAsync(IActionGrain grain, AttemptReport? report, AttemptControl control)
+    private async Task SendReportAsync(IActionWorkerGrain grain, AttemptReport? report, AttemptControl control)
     {
         if (report is null)
         {
