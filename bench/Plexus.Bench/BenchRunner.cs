@@ -359,7 +359,7 @@ internal sealed class Cluster(SiloHost silo, PlexusConnection connection, bool s
         var silo = await SiloHost.StartAsync(options).ConfigureAwait(false);
         try
         {
-            return new Cluster(silo, await PlexusConnection.ConnectAsync(silo.Gateway).ConfigureAwait(false), shared);
+            return new Cluster(silo, await PlexusConnection.ConnectAsync(o => o.Gateway = silo.Gateway.ToString()).ConfigureAwait(false), shared);
         }
         catch
         {

@@ -5,8 +5,13 @@ using Plexus.Actions;
 
 namespace Plexus.Client;
 
-/// <summary>What a program (the CLI, a dashboard backend) does with actions: dispatch, read, wait.</summary>
-public sealed class ActionClient(IClusterClient cluster)
+/// <summary>
+/// What a program (the CLI, a dashboard backend) does with actions: dispatch, read, wait, watch, cancel. Every call
+/// takes a <see cref="CancellationToken"/>: cancelling it stops the wait and any retry at once (the action itself goes
+/// on; <see cref="CancelAsync"/> is what stops an action). Registered by <c>AddPlexusClient</c>; inside a silo, or
+/// over any grain factory, construct it directly.
+/// </summary>
+public sealed class ActionClient(IGrainFactory grains)
 {
     // Each wait call returns at least this often, so a lost silo is noticed and the caller can re-issue it.
     private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(15);
@@ -20,7 +25,7 @@ public sealed class ActionClient(IClusterClient cluster)
     /// whatever its state. Throws <see cref="CommandRejectedException"/> when the cluster refuses the command,
     /// and <see cref="PlexusException"/> for an unusable request (nothing is stored in either case).
     /// </summary>
-    public Task<ActionSnapshot> DispatchAsync(ActionRequest request)
+    public Task<ActionSnapshot> DispatchAsync(ActionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         Guid id;
@@ -34,20 +39,21 @@ public sealed class ActionClient(IClusterClient cluster)
         }
 
         // Only a keyed dispatch may be sent twice: without a key a lost answer would leave the caller unsure.
-        return Call(() => cluster.GetGrain<IActionGrain>(id).SubmitAsync(request), repeatable: request.IdempotencyKey is not null);
+        return Call(() => Action(id).SubmitAsync(request), cancellationToken, repeatable: request.IdempotencyKey is not null);
     }
 
     /// <summary>Gets the action <paramref name="id"/>, or <see langword="null"/> when there is none.</summary>
-    public Task<ActionSnapshot?> GetAsync(Guid id) => Call(() => cluster.GetGrain<IActionGrain>(id).GetAsync());
+    public Task<ActionSnapshot?> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
+        Call(() => Action(id).GetAsync(), cancellationToken);
 
     /// <summary>Waits until the action <paramref name="id"/> is final and returns it; <see langword="null"/> when there is none.</summary>
     public async Task<ActionSnapshot?> WaitForFinalAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        var grain = cluster.GetGrain<IActionGrain>(id);
+        var grain = Action(id);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var action = await Call(() => grain.WaitForFinalAsync(LongPoll).WaitAsync(cancellationToken)).ConfigureAwait(false);
+            var action = await Call(() => grain.WaitForFinalAsync(LongPoll), cancellationToken).ConfigureAwait(false);
             if (action is null || action.Status.IsFinal())
             {
                 return action;
@@ -57,20 +63,22 @@ public sealed class ActionClient(IClusterClient cluster)
 
     /// <summary>
     /// Follows the action <paramref name="id"/> live: first its current state, then every change and every
-    /// piece of output, until it is final. Throws <see cref="PlexusException"/> when there is no such action.
+    /// piece of output, until it is final. Throws <see cref="ActionNotFoundException"/> when there is no such action.
     /// </summary>
     public IAsyncEnumerable<ActionEvent> WatchAsync(Guid id, CancellationToken cancellationToken = default) =>
-        new ActionWatcher(cluster, id).WatchAsync(cancellationToken);
+        new ActionWatcher(grains, id).WatchAsync(cancellationToken);
 
-    /// <summary>Cancels the action <paramref name="id"/>; the answer says whether that changed anything.</summary>
-    public Task<CancelResult> CancelAsync(Guid id, string requestedBy) =>
-        Call(() => cluster.GetGrain<IActionGrain>(id).CancelAsync(requestedBy));
+    /// <summary>Cancels the action <paramref name="id"/> for <paramref name="requestedBy"/>; the answer says whether that changed anything.</summary>
+    public Task<CancelResult> CancelAsync(Guid id, string requestedBy, CancellationToken cancellationToken = default) =>
+        Call(() => Action(id).CancelAsync(requestedBy), cancellationToken);
 
     /// <summary>Parses an action id typed by a user, or throws <see cref="PlexusException"/> saying what is expected.</summary>
     public static Guid ParseId(string text) =>
         Guid.TryParse(text?.Trim(), out var id)
             ? id
             : throw new PlexusException($"'{text}' is not an action id: expected a GUID such as 0193c3a2-5d1e-7c4b-9a57-2f8e4b1c0d9a.");
+
+    private IActionGrain Action(Guid id) => grains.GetGrain<IActionGrain>(id);
 
     // A call that may safely run twice is tried again for about 40 s when its gateway or silo is lost: long
     // enough for the client to move to another gateway, and for the cluster to declare a crashed silo dead
@@ -88,14 +96,15 @@ public sealed class ActionClient(IClusterClient cluster)
         .Build();
 
     // Turns the ways a call can fail for lack of a cluster into one error a caller can act on. Calls that change
-    // nothing when repeated (reads, waits, cancels, subscriptions, keyed dispatches) are tried again first.
-    internal static async Task<T> Call<T>(Func<Task<T>> call, bool repeatable = true)
+    // nothing when repeated (reads, waits, cancels, subscriptions, keyed dispatches) are tried again first. The
+    // token ends the wait for an answer and the retries; the grain call itself may still arrive.
+    internal static async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken, bool repeatable = true)
     {
         try
         {
             return repeatable
-                ? await Retry.ExecuteAsync(async _ => await call().ConfigureAwait(false)).ConfigureAwait(false)
-                : await call().ConfigureAwait(false);
+                ? await Retry.ExecuteAsync(async token => await call().WaitAsync(token).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
+                : await call().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsClusterFault(ex))
         {

@@ -9,7 +9,7 @@ namespace Plexus.Client;
 /// lifetime the grain grants (re-subscribing after a reconnect the same way, so a renewal may fail twice
 /// without a gap), and ends once the action is final.
 /// </summary>
-internal sealed class ActionWatcher(IClusterClient cluster, Guid id)
+internal sealed class ActionWatcher(IGrainFactory grains, Guid id)
 {
     private static readonly TimeSpan LateOutputWindow = TimeSpan.FromMilliseconds(300);
 
@@ -17,8 +17,8 @@ internal sealed class ActionWatcher(IClusterClient cluster, Guid id)
     {
         var events = Channel.CreateUnbounded<ActionEvent>(new UnboundedChannelOptions { SingleReader = true });
         var observer = new Observer(events.Writer);
-        var reference = cluster.CreateObjectReference<IActionObserver>(observer);
-        var grain = cluster.GetGrain<IActionGrain>(id);
+        var reference = grains.CreateObjectReference<IActionObserver>(observer);
+        var grain = grains.GetGrain<IActionGrain>(id);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var renewals = RenewAsync(grain, reference, events.Writer, stop.Token);
         try
@@ -75,7 +75,7 @@ internal sealed class ActionWatcher(IClusterClient cluster, Guid id)
                 // The subscription expires by itself; a failed goodbye changes nothing.
             }
 
-            cluster.DeleteObjectReference<IActionObserver>(reference);
+            grains.DeleteObjectReference<IActionObserver>(reference);
 
             // Orleans holds a local observer only weakly: unused after subscribing, it could be collected mid-watch,
             // its pushes lost and the delete above refused.
@@ -90,7 +90,7 @@ internal sealed class ActionWatcher(IClusterClient cluster, Guid id)
         {
             while (!stop.IsCancellationRequested)
             {
-                var subscription = await ActionClient.Call(() => grain.SubscribeAsync(reference)).ConfigureAwait(false);
+                var subscription = await ActionClient.Call(() => grain.SubscribeAsync(reference), stop).ConfigureAwait(false);
                 if (subscription.Action is not { } current)
                 {
                     events.TryComplete(new ActionNotFoundException(id));

@@ -1,12 +1,14 @@
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Orleans.Configuration;
-using Plexus.Aws.DynamoDb.Hosting;
+using Plexus.Client.Hosting;
 
 namespace Plexus.Client;
 
-/// <summary>An open connection to a Plexus cluster, with an <see cref="ActionClient"/> over it.</summary>
+/// <summary>
+/// A connection of its own to a Plexus cluster, for short-lived programs (a command-line tool, a script, a
+/// benchmark): connects now or fails now, and is disposed when done. Long-lived hosts register the client in their
+/// own services instead (<see cref="PlexusClientHostingExtensions.AddPlexusClient(IHostApplicationBuilder, Action{PlexusClientOptions}?)"/>).
+/// </summary>
 public sealed class PlexusConnection : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -14,50 +16,40 @@ public sealed class PlexusConnection : IAsyncDisposable
     private PlexusConnection(IHost host)
     {
         _host = host;
-        Actions = new ActionClient(host.Services.GetRequiredService<IClusterClient>());
+        Actions = host.Services.GetRequiredService<ActionClient>();
     }
 
     /// <summary>Gets the client for actions.</summary>
     public ActionClient Actions { get; }
 
-    /// <summary>Connects to the gateway at <paramref name="gateway"/>; throws <see cref="ClusterUnavailableException"/> when nothing answers.</summary>
-    public static Task<PlexusConnection> ConnectAsync(IPEndPoint gateway, CancellationToken cancellationToken = default) =>
-        ConnectAsync(client => client.UseStaticClustering(gateway), ClusterIds.ClusterId, ClusterIds.ServiceId, $"at {gateway}", cancellationToken);
-
     /// <summary>
-    /// Connects to the cluster <paramref name="clusterId"/> of the <c>Aws</c> profile, finding its gateways in the
-    /// DynamoDB membership table; throws <see cref="ClusterUnavailableException"/> when none answers.
+    /// Connects to the cluster <paramref name="configure"/> describes (by default the embedded silo at
+    /// <see cref="GatewayAddress.Default"/>). Throws <see cref="ClusterUnavailableException"/> when it does not answer,
+    /// and <see cref="PlexusException"/> for settings that cannot work.
     /// </summary>
-    public static Task<PlexusConnection> ConnectAwsAsync(
-        PlexusAwsSettings aws, string clusterId = ClusterIds.ClusterId, string serviceId = ClusterIds.ServiceId, CancellationToken cancellationToken = default)
+    public static async Task<PlexusConnection> ConnectAsync(Action<PlexusClientOptions>? configure = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(aws);
-        return ConnectAsync(client => client.UseDynamoDbClustering(aws.ApplyTo), clusterId, serviceId, $"'{clusterId}' (DynamoDB membership)", cancellationToken);
-    }
+        var options = new PlexusClientOptions();
+        configure?.Invoke(options);
+        options.WaitForCluster = false;
 
-    private static async Task<PlexusConnection> ConnectAsync(
-        Action<IClientBuilder> clustering, string clusterId, string serviceId, string where, CancellationToken cancellationToken)
-    {
         // An empty builder: no console logging from the Orleans client in a command-line tool.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleansClient(client =>
-        {
-            clustering(client);
-
-            // Orleans' default filter retries the first connection for about three minutes; a command-line user
-            // is better served by an answer now (exit 69) than by a silent wait.
-            client.UseConnectionRetryFilter((_, _) => Task.FromResult(false))
-                .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, serviceId));
-        });
+        builder.Services.AddPlexusClient(options);
         var host = builder.Build();
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not PlexusException)
         {
             host.Dispose();
-            throw new ClusterUnavailableException($"Cannot reach the Plexus cluster {where}: {ex.Message}", ex);
+            throw new ClusterUnavailableException($"Cannot reach the Plexus cluster {options.Describe()}: {ex.Message}", ex);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
         }
 
         return new PlexusConnection(host);

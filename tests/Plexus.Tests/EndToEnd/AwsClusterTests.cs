@@ -71,7 +71,7 @@ public sealed class AwsClusterTests : IAsyncLifetime
     [Fact]
     public async Task Kill9_OneOfThreeSilosMidRun_EveryActionFinishesOncePerAttemptAndTheSiloIsDeclaredDead()
     {
-        await using var connection = await PlexusConnection.ConnectAwsAsync(Aws, ClusterId);
+        await using var connection = await PlexusConnection.ConnectAsync(o => (o.Profile, o.Aws, o.ClusterId) = (Profiles.Aws, Aws, ClusterId));
         var ids = new List<Guid>();
         foreach (var chunk in Enumerable.Range(0, ActionCount).Chunk(25))
         {

@@ -65,7 +65,7 @@ public sealed class SiloRestartTests : IAsyncLifetime
         // Dispatched through the client library: the CLI's start-up time must not let a first attempt end first.
         Guid[] sleeps;
         Guid queued;
-        await using (var connection = await PlexusConnection.ConnectAsync(IPEndPoint.Parse(Silo.Gateway)))
+        await using (var connection = await PlexusConnection.ConnectAsync(o => o.Gateway = Silo.Gateway))
         {
             sleeps = [await DispatchSleeperAsync(connection), await DispatchSleeperAsync(connection)];
             foreach (var id in sleeps)

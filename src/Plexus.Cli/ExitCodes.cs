@@ -1,4 +1,4 @@
-namespace Plexus.Client.Cli;
+namespace Plexus.Cli;
 
 /// <summary>
 /// What <c>plexus-client</c> exits with. A synchronous <c>dispatch</c> exits with the command's own exit

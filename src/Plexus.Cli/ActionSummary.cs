@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Plexus.Actions;
+using Plexus.Client;
 
-namespace Plexus.Client.Cli;
+namespace Plexus.Cli;
 
 /// <summary>The human summary <c>status</c> prints.</summary>
 public static class ActionSummary

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Plexus.Actions;
+using Plexus.Client;
 
-namespace Plexus.Client.Cli;
+namespace Plexus.Cli;
 
 /// <summary>
 /// Shows a watched action: its output on stdout/stderr as it comes, and its status, stage, progress bar,

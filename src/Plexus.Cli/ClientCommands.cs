@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
-using Plexus.Aws.DynamoDb.Hosting;
 using Plexus.Actions;
+using Plexus.Client;
 
-namespace Plexus.Client.Cli;
+namespace Plexus.Cli;
 
 /// <summary>The <c>plexus-client</c> command line: its commands, options and what each one does.</summary>
 public static class ClientCommands
@@ -58,10 +58,16 @@ public static class ClientCommands
                 Seconds(parse.GetValue(expires), "--expires"),
                 retry == new RetryOverrides() ? null : retry,
                 parse.GetValue(idempotencyKey));
-            var queued = await connection.Actions.DispatchAsync(request).ConfigureAwait(false);
+            var queued = await connection.Actions.DispatchAsync(request, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(async))
             {
-                Console.WriteLine(parse.GetValue(Json) ? ActionJson.Serialize(queued) : $"{queued.Id}\nFollow it with: plexus-client status {queued.Id}");
+                // Stdout is the id alone, for id=$(plexus-client dispatch --async …); the hint is for a person.
+                Console.WriteLine(parse.GetValue(Json) ? ActionJson.Serialize(queued) : queued.Id.ToString());
+                if (!Console.IsErrorRedirected)
+                {
+                    Console.Error.WriteLine($"Follow it with: plexus-client watch {queued.Id}");
+                }
+
                 return ExitCodes.Ok;
             }
 
@@ -93,7 +99,7 @@ public static class ClientCommands
         var cancel = new Command("cancel", "Cancel an action: a queued one never starts, a running one is stopped") { id, Json };
         cancel.SetAction((parse, cancellationToken) => WithActionId(parse, id, cancellationToken, async (connection, actionId) =>
         {
-            var answer = await connection.Actions.CancelAsync(actionId, ActionClient.DefaultSubmitter).ConfigureAwait(false);
+            var answer = await connection.Actions.CancelAsync(actionId, ActionClient.DefaultSubmitter, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(parse.GetValue(Json) ? ActionJson.Serialize(answer.Action) : answer.Message);
             return ExitCodes.Ok;
         }));
@@ -140,7 +146,7 @@ public static class ClientCommands
         var status = new Command("status", "Show an action: its state, timings and result") { id, Json };
         status.SetAction((parse, cancellationToken) => WithActionId(parse, id, cancellationToken, async (connection, actionId) =>
         {
-            var action = await connection.Actions.GetAsync(actionId).ConfigureAwait(false) ?? throw new ActionNotFoundException(actionId);
+            var action = await connection.Actions.GetAsync(actionId, cancellationToken).ConfigureAwait(false) ?? throw new ActionNotFoundException(actionId);
 
             Console.Write(parse.GetValue(Json) ? ActionJson.Serialize(action) + Environment.NewLine : ActionSummary.Format(action));
             return ExitCodes.Ok;
@@ -204,17 +210,12 @@ public static class ClientCommands
     private static Task<PlexusConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        var profile = Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) ?? environment[Profiles.ConfigurationKey] ?? Profiles.Local;
-        if (Profiles.Is(profile, Profiles.Aws))
+        return PlexusConnection.ConnectAsync(options =>
         {
-            var clusterId = environment["Plexus:ClusterId"] ?? ClusterIds.ClusterId;
-            var serviceId = environment["Plexus:ServiceId"] ?? ClusterIds.ServiceId;
-            return PlexusConnection.ConnectAwsAsync(PlexusAwsSettings.From(environment), clusterId, serviceId, cancellationToken);
-        }
-
-        return Profiles.Is(profile, Profiles.Local)
-            ? PlexusConnection.ConnectAsync(GatewayAddress.Resolve(parse.GetValue(Gateway)!), cancellationToken)
-            : throw new PlexusException($"Unknown profile '{profile}' in {Profiles.EnvironmentVariable}: use {Profiles.Local} or {Profiles.Aws}.");
+            environment.GetSection(PlexusClientOptions.SectionName).Bind(options);
+            options.Profile = Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) ?? options.Profile;
+            options.Gateway = parse.GetValue(Gateway)!;
+        }, cancellationToken);
     }
 
     // Connects, runs the body, and turns every error a user can cause into a message and an exit code.

@@ -1,4 +1,4 @@
-using Plexus.Client.Cli;
+using Plexus.Cli;
 
 var parse = ClientCommands.Build().Parse(args);
 if (parse.Errors.Count > 0)

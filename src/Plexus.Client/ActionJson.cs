@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Plexus.Actions;
 
-namespace Plexus.Client.Cli;
+namespace Plexus.Client;
 
 /// <summary>The JSON form of an action document, as <c>status --json</c> prints it.</summary>
 public static class ActionJson
