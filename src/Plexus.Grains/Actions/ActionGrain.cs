@@ -9,7 +9,9 @@ namespace Plexus.Actions;
 
 /// <summary>
 /// One action. Every change of its status goes through <see cref="TransitionAsync"/>, a compare-and-set on
-/// the current status and attempt, so a duplicate or late message can never move it backwards or start it twice.
+/// the current status and attempt, so a duplicate or late message can never move it backwards or start it twice;
+/// every change of its document, status or not, goes through <see cref="UpdateAsync"/>, which stores it or
+/// changes nothing.
 /// </summary>
 /// <remarks>
 /// Recovery: the worker running an attempt holds a lease that its reports renew. While the action is not
@@ -39,9 +41,6 @@ public sealed partial class ActionGrain(
     // Progress is pushed live on every report but stored at most this often; stage changes and outcomes at once.
     private static readonly TimeSpan ProgressPersistInterval = TimeSpan.FromSeconds(2);
 
-    // The recent output a new watcher of a running action is shown first (memory only).
-    private const int RecentOutputChars = 64 * 1024;
-
     // The durable reminder that wakes an unfinished action after a crash or restart.
     private const string RecoveryReminder = "recovery";
 
@@ -58,8 +57,7 @@ public sealed partial class ActionGrain(
     };
 
     private readonly ObserverManager<IActionObserver> _observers = new(options.Value.SubscriptionLifetime, logger);
-    private readonly List<OutputChunk> _recentOutput = [];
-    private int _recentOutputChars;
+    private readonly RecentOutput _recentOutput = new();
     private TaskCompletionSource<ActionSnapshot>? _finished;
     private IAttemptControl? _control;
     private IGrainTimer? _check;
@@ -94,25 +92,12 @@ public sealed partial class ActionGrain(
         ArgumentNullException.ThrowIfNull(request);
         if (Current is { } existing)
         {
-            return SameIdempotentRequest(existing, request);
+            return ActionRequests.SameIdempotentRequest(existing, request);
         }
 
-        if (request.IdempotencyKey is { } key)
-        {
-            RequireUsableKey(key);
-        }
-
-        catalog.Validate(request.Command);
-        RequirePositive(request.Timeout, "timeout");
-        RequirePositive(request.Expires, "queue deadline (expires)");
-        var retry = Options.Retry.With(request.Retry);
-        if (retry.Problem() is { } problem)
-        {
-            throw new PlexusException(problem);
-        }
-
+        var retry = ActionRequests.Validate(request, Id, catalog, Options.Retry);
         var now = time.GetUtcNow();
-        state.State = new ActionSnapshot
+        await UpdateAsync(_ => new ActionSnapshot
         {
             Id = Id,
             Status = ActionStatus.Queued,
@@ -122,12 +107,10 @@ public sealed partial class ActionGrain(
             ExpiresAt = now + request.Expires,
             Attempt = 1,
             QueuedAt = now,
-            Version = 1,
             Retry = retry,
             IdempotencyKey = request.IdempotencyKey,
             Published = Publication(now, republished: 0),
-        };
-        await state.WriteStateAsync();
+        });
         LogQueued(Id, request.Command, request.Submitter);
         await RegisterRecoveryAsync();
         ScheduleCheck();
@@ -217,19 +200,15 @@ public sealed partial class ActionGrain(
 
         foreach (var chunk in report.Output)
         {
-            RememberOutput(chunk);
+            _recentOutput.Add(chunk);
             _observers.Notify(o => o.OnOutput(chunk));
         }
 
         if (report.Progress.Count > 0)
         {
-            var next = Stages.Apply(current, report.Progress, time.GetUtcNow()) with { Version = current.Version + 1 };
-            state.State = next;
-            _observers.Notify(o => o.OnChanged(next));
-            if (next.Stages.Count != current.Stages.Count || time.GetUtcNow() - _lastPersisted >= ProgressPersistInterval)
-            {
-                await PersistAsync();
-            }
+            var next = Stages.Apply(current, report.Progress, time.GetUtcNow());
+            var store = next.Stages.Count != current.Stages.Count || time.GetUtcNow() - _lastPersisted >= ProgressPersistInterval;
+            await UpdateAsync(_ => next, store);
         }
 
         return current.CancelRequestedBy is null;
@@ -259,9 +238,7 @@ public sealed partial class ActionGrain(
         }
 
         // Running: the worker stops the process tree and reports; the action then ends Cancelled.
-        state.State = state.State with { CancelRequestedBy = requestedBy, Version = state.State.Version + 1 };
-        await PersistAsync();
-        _observers.Notify(o => o.OnChanged(state.State));
+        await UpdateAsync(current => current with { CancelRequestedBy = requestedBy });
         _control?.Stop(StopReason.Cancelled);
         LogCancelRequested(Id, requestedBy);
         return new CancelResult(true, $"Action {Id} is running; its command is being stopped.", state.State);
@@ -275,7 +252,7 @@ public sealed partial class ActionGrain(
         _observers.Subscribe(observer, observer);
         if (!renewal && Current is { Status: ActionStatus.Running })
         {
-            foreach (var chunk in _recentOutput)
+            foreach (var chunk in _recentOutput.Chunks)
             {
                 observer.OnOutput(chunk);
             }
@@ -367,8 +344,7 @@ public sealed partial class ActionGrain(
             case { Status: ActionStatus.Queued } queued when RepublishDue(queued, now):
                 LogRepublished(Id, queued.Attempt);
                 await PublishAsync(queued.Attempt);
-                state.State = queued with { Published = Publication(now, (queued.Published?.Republished ?? 0) + 1) };
-                await PersistAsync();
+                await UpdateAsync(current => current with { Published = Publication(now, (queued.Published?.Republished ?? 0) + 1) });
                 break;
             case { Status: ActionStatus.Running } running when now >= _leaseExpiresAt:
                 await WorkerLostAsync(running, now);
@@ -412,14 +388,13 @@ public sealed partial class ActionGrain(
         if (queued)
         {
             _recentOutput.Clear();
-            _recentOutputChars = 0;
             await PublishAsync(attempt);
         }
     }
 
     /// <summary>
     /// The one way the status changes: moves to <paramref name="to"/> only when that transition is allowed from
-    /// the current status and <paramref name="precondition"/> holds, persists, then tells the watchers.
+    /// the current status and <paramref name="precondition"/> holds, through <see cref="UpdateAsync"/>.
     /// </summary>
     private async Task<bool> TransitionAsync(
         ActionStatus to, Func<ActionSnapshot, bool> precondition, Func<ActionSnapshot, ActionSnapshot> change)
@@ -433,21 +408,12 @@ public sealed partial class ActionGrain(
         }
 
         // The publication is recovery bookkeeping of a queued attempt: it goes with the status that needs it.
-        var changed = change(current);
-        state.State = changed with { Status = to, Version = current.Version + 1, Published = to == ActionStatus.Queued ? changed.Published : null };
-        try
+        await UpdateAsync(_ =>
         {
-            await PersistAsync();
-        }
-        catch
-        {
-            // Nothing changed unless it was stored: callers may retry the same transition.
-            state.State = current;
-            throw;
-        }
-
+            var changed = change(current);
+            return changed with { Status = to, Published = to == ActionStatus.Queued ? changed.Published : null };
+        });
         LogTransition(Id, current.Status, to, state.State.Attempt);
-        _observers.Notify(o => o.OnChanged(state.State));
         if (to.IsFinal())
         {
             _finished?.TrySetResult(state.State);
@@ -461,10 +427,34 @@ public sealed partial class ActionGrain(
         return true;
     }
 
-    private async Task PersistAsync()
+    /// <summary>
+    /// The one way the action's document changes: applies <paramref name="change"/> with the next version, stores it,
+    /// then tells the watchers. Should the write fail, memory is put back as it was and the error goes to the caller,
+    /// so nothing changed that was not stored and the caller may try again. Progress between stage changes is the one
+    /// change shown before it is stored (<paramref name="store"/> false): the next write takes it along.
+    /// </summary>
+    private async Task<ActionSnapshot> UpdateAsync(Func<ActionSnapshot, ActionSnapshot> change, bool store = true)
     {
-        await state.WriteStateAsync();
-        _lastPersisted = time.GetUtcNow();
+        var before = state.State;
+        var after = change(before) with { Version = (Current?.Version ?? 0) + 1 };
+        state.State = after;
+        if (store)
+        {
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                state.State = before;
+                throw;
+            }
+
+            _lastPersisted = time.GetUtcNow();
+        }
+
+        _observers.Notify(o => o.OnChanged(after));
+        return after;
     }
 
     private Task ExpireAsync() =>
@@ -594,55 +584,6 @@ public sealed partial class ActionGrain(
         {
             // The next tick finds the action final and tries again.
             LogReminderFailed(ex, Id, "unregister");
-        }
-    }
-
-    private ActionSnapshot SameIdempotentRequest(ActionSnapshot existing, ActionRequest request)
-    {
-        if (request.IdempotencyKey is not { } key || existing.IdempotencyKey != key)
-        {
-            throw new PlexusException($"Action {Id} already exists; dispatch with a new id.");
-        }
-
-        if (existing.Command != request.Command)
-        {
-            throw new PlexusException(
-                $"The idempotency key '{key}' was already used for action {Id} with the command '{existing.Command}'; use another key for another command.");
-        }
-
-        return existing;
-    }
-
-    private void RequireUsableKey(string key)
-    {
-        if (IdempotencyKeys.Problem(key) is { } problem)
-        {
-            throw new PlexusException(problem);
-        }
-
-        if (IdempotencyKeys.ActionId(key) != Id)
-        {
-            throw new PlexusException(
-                $"Action id {Id} does not belong to the idempotency key '{key}'; dispatch it to IdempotencyKeys.ActionId(key).");
-        }
-    }
-
-    private void RememberOutput(OutputChunk chunk)
-    {
-        _recentOutput.Add(chunk);
-        _recentOutputChars += chunk.Text.Length;
-        while (_recentOutputChars > RecentOutputChars && _recentOutput.Count > 1)
-        {
-            _recentOutputChars -= _recentOutput[0].Text.Length;
-            _recentOutput.RemoveAt(0);
-        }
-    }
-
-    private static void RequirePositive(TimeSpan? value, string what)
-    {
-        if (value is { } span && span <= TimeSpan.Zero)
-        {
-            throw new PlexusException($"The {what} must be positive; it is {span.TotalSeconds} s.");
         }
     }
 }

@@ -20,9 +20,13 @@ public sealed class TempCluster(string folderPrefix) : IAsyncDisposable
 
     public ActionClient Actions => new(Cluster.Client);
 
+    /// <summary>Gets the folder the silos keep their state in.</summary>
+    public string DataDir => _dataDir;
+
     /// <summary>Deploys <paramref name="silos"/> silos with <paramref name="settings"/> over the embedded defaults.</summary>
-    public async Task DeployAsync(int silos, int concurrency, IReadOnlyDictionary<string, string?>? settings = null) =>
-        _cluster = await TestClusters.DeployAsync(silos, _dataDir, TestClusters.Configuration(WorkDir, concurrency, settings));
+    public async Task DeployAsync(
+        int silos, int concurrency, IReadOnlyDictionary<string, string?>? settings = null, Action<ISiloBuilder>? configureSilo = null) =>
+        _cluster = await TestClusters.DeployAsync(silos, _dataDir, TestClusters.Configuration(WorkDir, concurrency, settings), configureSilo);
 
     public async ValueTask DisposeAsync()
     {

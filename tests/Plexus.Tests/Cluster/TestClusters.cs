@@ -37,11 +37,19 @@ public static class TestClusters
         return new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
     }
 
-    /// <summary>Deploys <paramref name="silos"/> silos sharing <paramref name="dataDir"/> and a client.</summary>
-    public static async Task<InProcessTestCluster> DeployAsync(int silos, string dataDir, IConfiguration configuration)
+    /// <summary>
+    /// Deploys <paramref name="silos"/> silos sharing <paramref name="dataDir"/> and a client; <paramref name="configureSilo"/>
+    /// adds to (or replaces) what each silo registers.
+    /// </summary>
+    public static async Task<InProcessTestCluster> DeployAsync(
+        int silos, string dataDir, IConfiguration configuration, Action<ISiloBuilder>? configureSilo = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
-        builder.ConfigureSilo((_, silo) => silo.AddLocalServices(configuration, dataDir));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddLocalServices(configuration, dataDir);
+            configureSilo?.Invoke(silo);
+        });
         // A client that publishes (some tests do) must spread envelopes over the same queues the silos pull.
         builder.ConfigureClient(client => client.AddMemoryStreams(CommandStreams.ProviderName, streams => streams.ConfigurePartitioning(LocalProfile.QueueCount)));
         var cluster = builder.Build();

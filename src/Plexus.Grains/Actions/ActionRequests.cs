@@ -1,0 +1,73 @@
+using Plexus.Commands;
+
+namespace Plexus.Actions;
+
+/// <summary>The rules a dispatched request must meet before an action is stored for it.</summary>
+public static class ActionRequests
+{
+    /// <summary>
+    /// Checks <paramref name="request"/> for the action <paramref name="id"/> against the catalog and returns its retry
+    /// policy (<paramref name="defaults"/> with the request's overrides). Throws <see cref="CommandRejectedException"/>
+    /// for a command the catalog refuses and <see cref="PlexusException"/> for any other unusable part.
+    /// </summary>
+    public static RetryPolicy Validate(ActionRequest request, Guid id, CommandCatalog catalog, RetryPolicy defaults)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(defaults);
+        if (request.IdempotencyKey is { } key)
+        {
+            RequireKeyOf(id, key);
+        }
+
+        catalog.Validate(request.Command);
+        RequirePositive(request.Timeout, "timeout");
+        RequirePositive(request.Expires, "queue deadline (expires)");
+        var retry = defaults.With(request.Retry);
+        return retry.Problem() is { } problem ? throw new PlexusException(problem) : retry;
+    }
+
+    /// <summary>
+    /// Returns <paramref name="existing"/> when <paramref name="request"/> repeats the dispatch that created it (same
+    /// idempotency key and command); throws <see cref="PlexusException"/> saying why not otherwise.
+    /// </summary>
+    public static ActionSnapshot SameIdempotentRequest(ActionSnapshot existing, ActionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.IdempotencyKey is not { } key || existing.IdempotencyKey != key)
+        {
+            throw new PlexusException($"Action {existing.Id} already exists; dispatch with a new id.");
+        }
+
+        if (existing.Command != request.Command)
+        {
+            throw new PlexusException(
+                $"The idempotency key '{key}' was already used for action {existing.Id} with the command '{existing.Command}'; use another key for another command.");
+        }
+
+        return existing;
+    }
+
+    private static void RequireKeyOf(Guid id, string key)
+    {
+        if (IdempotencyKeys.Problem(key) is { } problem)
+        {
+            throw new PlexusException(problem);
+        }
+
+        if (IdempotencyKeys.ActionId(key) != id)
+        {
+            throw new PlexusException(
+                $"Action id {id} does not belong to the idempotency key '{key}'; dispatch it to IdempotencyKeys.ActionId(key).");
+        }
+    }
+
+    private static void RequirePositive(TimeSpan? value, string what)
+    {
+        if (value is { } span && span <= TimeSpan.Zero)
+        {
+            throw new PlexusException($"The {what} must be positive; it is {span.TotalSeconds} s.");
+        }
+    }
+}
