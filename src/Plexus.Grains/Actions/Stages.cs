@@ -8,23 +8,27 @@ public static class Stages
     // An estimate from less than this share of a stage swings too much to be worth showing.
     private const double MinimumShareForEstimate = 0.10;
 
-    /// <summary>Applies <paramref name="updates"/> in order: a new stage name completes the current stage and starts the next.</summary>
+    /// <summary>
+    /// Applies <paramref name="updates"/> in order: a new stage name completes the current stage and starts the next,
+    /// both at the time the update's line was read (<paramref name="now"/> for an update without one).
+    /// </summary>
     public static ActionSnapshot Apply(ActionSnapshot action, IEnumerable<ProgressUpdate> updates, DateTimeOffset now)
     {
         var stages = action.Stages;
         foreach (var update in updates)
         {
+            var at = update.At ?? now;
             var current = stages.Count > 0 ? stages[^1] : null;
             if (current is null || current.Name != update.Stage)
             {
                 if (current is not null)
                 {
-                    stages = stages.SetItem(stages.Count - 1, current with { Status = StageStatus.Completed, CompletedAt = now });
+                    stages = stages.SetItem(stages.Count - 1, current with { Status = StageStatus.Completed, CompletedAt = at });
                 }
 
                 stages = stages.Add(new StageInfo
                 {
-                    Name = update.Stage, Order = stages.Count + 1, Status = StageStatus.Running, StartedAt = now,
+                    Name = update.Stage, Order = stages.Count + 1, Status = StageStatus.Running, StartedAt = at,
                     Processed = update.Processed, Total = update.Total, Message = update.Message,
                 });
             }
@@ -43,16 +47,20 @@ public static class Stages
         return action with { Stages = stages, Percent = stage?.Percent, EstimatedCompletion = stage is null ? null : Estimate(stage, now) };
     }
 
-    /// <summary>Closes the current stage when the action ends: completed on success, failed otherwise.</summary>
+    /// <summary>
+    /// Closes the current stage when the action ends: completed on success, failed otherwise. A success is 100%
+    /// done, whatever the last count said; a failure keeps the percent it reached.
+    /// </summary>
     public static ActionSnapshot Finish(ActionSnapshot action, bool succeeded, DateTimeOffset now)
     {
+        var finished = action with { EstimatedCompletion = null, Percent = succeeded ? 100 : action.Percent };
         if (action.Stages.Count == 0 || action.Stages[^1].Status != StageStatus.Running)
         {
-            return action with { EstimatedCompletion = null };
+            return finished;
         }
 
         var last = action.Stages[^1] with { Status = succeeded ? StageStatus.Completed : StageStatus.Failed, CompletedAt = now };
-        return action with { Stages = action.Stages.SetItem(action.Stages.Count - 1, last), EstimatedCompletion = null };
+        return finished with { Stages = action.Stages.SetItem(action.Stages.Count - 1, last) };
     }
 
     private static DateTimeOffset? Estimate(StageInfo stage, DateTimeOffset now)

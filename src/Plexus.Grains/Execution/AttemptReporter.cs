@@ -7,9 +7,9 @@ namespace Plexus.Execution;
 /// <summary>
 /// Collects what a running attempt produces between two reports to its action grain: output decoded as
 /// UTF-8 (a character split across reads is kept whole) and the progress found in it. Thread-safe: the
-/// stdout and stderr readers add, the report loop drains.
+/// stdout and stderr readers add, the report loop drains. Progress is stamped with the time its line was read.
 /// </summary>
-public sealed class AttemptReporter(int attempt)
+public sealed class AttemptReporter(int attempt, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly StreamState _stdout = new("stdout");
@@ -41,7 +41,7 @@ public sealed class AttemptReporter(int attempt)
             }
 
             // tqdm draws on stderr and progress lines usually go to stdout: both are read.
-            _progress.AddRange(state.Parser.Feed(text));
+            Stamp(state.Parser.Feed(text));
         }
     }
 
@@ -53,8 +53,8 @@ public sealed class AttemptReporter(int attempt)
         {
             if (final)
             {
-                _progress.AddRange(_stdout.Parser.Flush());
-                _progress.AddRange(_stderr.Parser.Flush());
+                Stamp(_stdout.Parser.Flush());
+                Stamp(_stderr.Parser.Flush());
             }
 
             if (_output.Count == 0 && _progress.Count == 0)
@@ -71,6 +71,15 @@ public sealed class AttemptReporter(int attempt)
 
     /// <summary>Returns a report without output or progress: it only says the attempt is still alive.</summary>
     public AttemptReport Heartbeat() => new(attempt, [], []);
+
+    private void Stamp(IEnumerable<ProgressUpdate> updates)
+    {
+        var now = time.GetUtcNow();
+        foreach (var update in updates)
+        {
+            _progress.Add(update with { At = now });
+        }
+    }
 
     private sealed class StreamState(string name)
     {

@@ -113,7 +113,7 @@ public sealed partial class WorkerPool(
             control.StopAfter(runTimeLimit, time);
         }
 
-        var reporter = new AttemptReporter(action.Attempt);
+        var reporter = new AttemptReporter(action.Attempt, time);
         var reportTicks = new PeriodicTimer(ReportInterval, time);
         var reporting = ReportLoopAsync(grain, reporter, control, reportTicks);
         var run = new RunControl { Stop = control.Stopping, GracePeriod = options.Value.StopGracePeriod, OnOutput = reporter.Add };
