@@ -134,8 +134,8 @@ public static class ClientCommands
         // Output that ended before we subscribed was not pushed to us: show the stored copy.
         if (!json && !view.ShowedOutput && final.Result is { } result)
         {
-            Console.Out.Write(result.Stdout);
-            Console.Error.Write(result.Stderr);
+            Console.Out.Write(ProtocolLineFilter.Strip(result.Stdout));
+            Console.Error.Write(ProtocolLineFilter.Strip(result.Stderr));
         }
 
         return ExitCodeOf(final);

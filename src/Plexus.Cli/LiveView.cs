@@ -7,12 +7,14 @@ using Plexus.Client;
 namespace Plexus.Cli;
 
 /// <summary>
-/// Shows a watched action: its output on stdout/stderr as it comes, and its status, stage, progress bar,
-/// percent and ETA — redrawn in place on a terminal, one line per change otherwise, or one JSON event per line.
+/// Shows a watched action: its output on stdout/stderr as it comes (without the <c>::plexus</c> protocol lines), and
+/// its status, stage, progress bar, percent and ETA — redrawn in place on a terminal, one line per change otherwise,
+/// or one JSON event per line, protocol lines included.
 /// </summary>
 public sealed class LiveView(bool json)
 {
     private const int BarWidth = 20;
+    private readonly Dictionary<(int Attempt, string Stream), ProtocolLineFilter> _filters = [];
     private readonly bool _redraw = !json && !Console.IsErrorRedirected;
     private string _statusLine = "";
     private string _lastPrinted = "";
@@ -34,10 +36,10 @@ public sealed class LiveView(bool json)
 
         if (item.Output is { } output)
         {
-            ClearStatus();
-            (output.Stream == "stderr" ? Console.Error : Console.Out).Write(output.Text);
+            var key = (output.Attempt, output.Stream);
+            var shown = (_filters.TryGetValue(key, out var filter) ? filter : _filters[key] = new ProtocolLineFilter()).Filter(output.Text);
             ShowedOutput = true;
-            DrawStatus();
+            Write(output.Stream, shown);
             return;
         }
 
@@ -53,9 +55,14 @@ public sealed class LiveView(bool json)
         }
     }
 
-    /// <summary>Leaves the terminal clean after the last event.</summary>
+    /// <summary>Shows what is left of the output and leaves the terminal clean after the last event.</summary>
     public void Finish()
     {
+        foreach (var ((_, stream), filter) in _filters)
+        {
+            Write(stream, filter.Flush());
+        }
+
         if (_redraw && _statusLine.Length > 0)
         {
             ClearStatus();
@@ -104,6 +111,18 @@ public sealed class LiveView(bool json)
         }
 
         return text.ToString();
+    }
+
+    private void Write(string stream, string text)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        ClearStatus();
+        (stream == "stderr" ? Console.Error : Console.Out).Write(text);
+        DrawStatus();
     }
 
     private void DrawStatus()

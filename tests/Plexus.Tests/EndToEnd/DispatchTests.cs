@@ -17,8 +17,12 @@ public sealed class DispatchTests(SiloFixture fixture)
         var result = await Client.RunAsync("dispatch", "demo --items 50");
 
         result.ShouldExit(0);
-        Assert.Contains("::plexus stage=Processing processed=50 total=50", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Stage Processing: 50 items", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Done: processed 50 items.", result.Stdout, StringComparison.Ordinal);
+
+        // Progress lines are for the cluster: the person sees the status line instead, the stored output keeps them.
+        Assert.DoesNotContain("::plexus", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("[Succeeded]", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -28,7 +32,8 @@ public sealed class DispatchTests(SiloFixture fixture)
 
         result.ShouldExit(1);
         Assert.Contains("Error: processing failed at item 25 of 50 (requested with --fail).", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("::plexus stage=Processing processed=24 total=50", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Stage Processing: 50 items", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("::plexus", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Done:", result.Stdout, StringComparison.Ordinal);
     }
 

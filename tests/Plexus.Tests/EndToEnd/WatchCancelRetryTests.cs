@@ -40,6 +40,20 @@ public sealed class WatchCancelRetryTests(SiloFixture fixture)
     }
 
     [Fact]
+    public async Task Watch_RunningDemo_ShowsItsOutputWithoutProtocolLinesThatTheStoredOutputKeeps()
+    {
+        var id = await DispatchAsyncAsync("demo --items 2000");
+
+        var watched = (await Client.RunAsync("watch", id.ToString())).ShouldExit(0);
+        var stored = JsonOutput.Parse(await Client.RunAsync("status", id.ToString(), "--json")).GetProperty("result").GetProperty("stdout").GetString();
+
+        Assert.Contains("Stage Analysis: summarising results", watched.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Done: processed 2000 items.", watched.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("::plexus", watched.Stdout, StringComparison.Ordinal);
+        Assert.Contains("::plexus stage=Processing processed=2000 total=2000", stored, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cancel_RunningCommand_EndsCancelledAndASecondCancelIsANoOp()
     {
         var id = await DispatchAsyncAsync("sleep 60");
