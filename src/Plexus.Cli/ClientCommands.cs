@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Plexus.Actions;
 using Plexus.Client;
+using Plexus.Queries;
 
 namespace Plexus.Cli;
 
@@ -26,6 +27,8 @@ public static class ClientCommands
         root.Add(Status());
         root.Add(Watch());
         root.Add(Cancel());
+        root.Add(List());
+        root.Add(Output());
         return root;
     }
 
@@ -104,6 +107,89 @@ public static class ClientCommands
             return ExitCodes.Ok;
         }));
         return cancel;
+    }
+
+    private static Command List()
+    {
+        var statuses = new Option<ActionStatus[]>("--status") { Description = "Only actions in this status (repeat for several), e.g. Running, Failed", AllowMultipleArgumentsPerToken = false };
+        var command = new Option<string?>("--command") { Description = "Only commands that start with this, e.g. evaluate" };
+        var submitter = new Option<string?>("--submitter") { Description = "Only actions dispatched by this submitter" };
+        var mine = new Option<bool>("--mine") { Description = $"Only my actions (submitter {ActionClient.DefaultSubmitter})", Arity = ArgumentArity.Zero };
+        var since = new Option<string?>("--since") { Description = "Only actions queued since: an age (30m, 1h, 7d) or a date (2026-11-30)" };
+        var until = new Option<string?>("--until") { Description = "Only actions queued before: an age or a date" };
+        var limit = new Option<int>("--limit") { Description = $"At most this many (1–{ActionQuery.MaxLimit})", DefaultValueFactory = _ => ActionQuery.DefaultLimit };
+        var cursor = new Option<string?>("--cursor") { Description = "Continue where the page before ended (its 'next')" };
+        var list = new Command("list", "List actions, newest first, with counts per status")
+        {
+            statuses, command, submitter, mine, since, until, limit, cursor, Json,
+        };
+        list.SetAction((parse, cancellationToken) =>
+        {
+            ActionQuery query;
+            try
+            {
+                var now = DateTimeOffset.Now;
+                if (parse.GetValue(mine) && parse.GetValue(submitter) is not null)
+                {
+                    throw new PlexusException("Give --submitter or --mine, not both.");
+                }
+
+                query = new ActionQuery
+                {
+                    Statuses = [.. parse.GetValue(statuses) ?? []],
+                    CommandPrefix = parse.GetValue(command),
+                    Submitter = parse.GetValue(mine) ? ActionClient.DefaultSubmitter : parse.GetValue(submitter),
+                    Since = parse.GetValue(since) is { } from ? TimeFilter.Parse(from, "--since", now) : null,
+                    Until = parse.GetValue(until) is { } to ? TimeFilter.Parse(to, "--until", now) : null,
+                    Limit = parse.GetValue(limit),
+                    Cursor = parse.GetValue(cursor),
+                };
+                if (query.Problem() is { } problem)
+                {
+                    throw new PlexusException(problem);
+                }
+            }
+            catch (PlexusException ex)
+            {
+                Console.Error.WriteLine($"plexus-client: {ex.Message}");
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+
+            return RunAsync(parse, async connection =>
+            {
+                var page = await connection.Actions.ListAsync(query, cancellationToken).ConfigureAwait(false);
+                Console.Write(parse.GetValue(Json) ? ActionJson.Serialize(page) + Environment.NewLine : ActionTable.Format(page, DateTimeOffset.UtcNow));
+                return ExitCodes.Ok;
+            }, cancellationToken);
+        });
+        return list;
+    }
+
+    private static Command Output()
+    {
+        var id = new Argument<string>("id") { Description = "The action id" };
+        var stderr = new Option<bool>("--stderr") { Description = "The standard error instead of the standard output", Arity = ArgumentArity.Zero };
+        var tail = new Option<int?>("--tail") { Description = "Only the last N lines" };
+        var output = new Command("output", "Print an action's stored output, raw, exactly as kept") { id, stderr, tail };
+        output.SetAction((parse, cancellationToken) => WithActionId(parse, id, cancellationToken, async (connection, actionId) =>
+        {
+            if (parse.GetValue(tail) is < 0)
+            {
+                throw new PlexusException($"--tail must be 0 or more lines; it is {parse.GetValue(tail)}.");
+            }
+
+            var action = await connection.Actions.GetAsync(actionId, cancellationToken).ConfigureAwait(false) ?? throw new ActionNotFoundException(actionId);
+            if (action.Result is not { } result)
+            {
+                Console.Error.WriteLine($"plexus-client: action {actionId} is {action.Status}; its output is stored when its attempt ends (follow it live with: plexus-client watch {actionId}).");
+                return ExitCodes.Ok;
+            }
+
+            var text = parse.GetValue(stderr) ? result.Stderr : result.Stdout;
+            Console.Out.Write(parse.GetValue(tail) is { } lines ? OutputText.Tail(text, lines) : text);
+            return ExitCodes.Ok;
+        }));
+        return output;
     }
 
     // Shows the action live until it is final; exits like the command did.

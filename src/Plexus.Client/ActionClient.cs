@@ -2,6 +2,7 @@ using Orleans.Runtime;
 using Polly;
 using Polly.Retry;
 using Plexus.Actions;
+using Plexus.Queries;
 
 namespace Plexus.Client;
 
@@ -67,6 +68,19 @@ public sealed class ActionClient(IGrainFactory grains)
     /// </summary>
     public IAsyncEnumerable<ActionEvent> WatchAsync(Guid id, CancellationToken cancellationToken = default) =>
         new ActionWatcher(grains, id).WatchAsync(cancellationToken);
+
+    /// <summary>
+    /// Lists the actions <paramref name="query"/> selects, newest first, one page at a time (pass the page's
+    /// <see cref="ActionPage.Next"/> as the next query's cursor), with counts per status of all that match. Throws
+    /// <see cref="PlexusException"/> for an unusable query.
+    /// </summary>
+    public Task<ActionPage> ListAsync(ActionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.Problem() is { } problem
+            ? throw new PlexusException(problem)
+            : Call(() => grains.GetGrain<IActionQueryGrain>(0).ListAsync(query), cancellationToken);
+    }
 
     /// <summary>Cancels the action <paramref name="id"/> for <paramref name="requestedBy"/>; the answer says whether that changed anything.</summary>
     public Task<CancelResult> CancelAsync(Guid id, string requestedBy, CancellationToken cancellationToken = default) =>

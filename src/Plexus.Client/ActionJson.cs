@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Plexus.Actions;
+using Plexus.Queries;
 
 namespace Plexus.Client;
 
@@ -19,4 +20,7 @@ public static class ActionJson
 
     /// <summary>Returns <paramref name="action"/> as JSON.</summary>
     public static string Serialize(ActionSnapshot action) => JsonSerializer.Serialize(action, Options);
+
+    /// <summary>Returns <paramref name="page"/> as <c>list --json</c> prints it: <c>{"items": […], "next": …, "counts": {…}}</c>.</summary>
+    public static string Serialize(ActionPage page) => JsonSerializer.Serialize(page, Options);
 }

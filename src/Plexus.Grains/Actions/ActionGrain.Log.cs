@@ -25,6 +25,9 @@ public sealed partial class ActionGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Action {ActionId}: still queued; attempt {Attempt} published again in case its envelope was lost")]
     private partial void LogRepublished(Guid actionId, int attempt);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Action {ActionId}: could not update its index entry (version {Version}); the recovery check tries again")]
+    private partial void LogIndexFailed(Exception exception, Guid actionId, long version);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Action {ActionId}: could not {Operation} its recovery reminder")]
     private partial void LogReminderFailed(Exception exception, Guid actionId, string operation);
 }

@@ -4,6 +4,7 @@ using Orleans.Runtime;
 using Orleans.Utilities;
 using Plexus.Commands;
 using Plexus.Execution;
+using Plexus.Queries;
 
 namespace Plexus.Actions;
 
@@ -26,6 +27,7 @@ namespace Plexus.Actions;
 public sealed partial class ActionGrain(
     [PersistentState("action", ActionGrain.StorageName)] IPersistentState<ActionSnapshot> state,
     CommandCatalog catalog,
+    IActionIndex index,
     IOptions<ExecutionOptions> options,
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
@@ -71,6 +73,9 @@ public sealed partial class ActionGrain(
     // Whether the recovery reminder is known to exist: registered here, or it woke this activation.
     private bool _hasRecovery;
 
+    // Whether the last index update failed: the recovery reminder then stays until the entry is caught up.
+    private bool _indexBehind;
+
     private Guid Id => this.GetPrimaryKey();
 
     private ActionSnapshot? Current => state.RecordExists ? state.State : null;
@@ -82,6 +87,9 @@ public sealed partial class ActionGrain(
     {
         // The lease lives in memory: a fresh activation gives a worker that is still alive a whole lease to reach it.
         _leaseExpiresAt = time.GetUtcNow() + Options.LeaseDuration;
+
+        // A silo that died between storing a change and indexing it left the entry behind: the first check catches up.
+        _indexBehind = Current is { Status: var status } && !status.IsFinal();
         ScheduleCheck();
         return Task.CompletedTask;
     }
@@ -332,12 +340,31 @@ public sealed partial class ActionGrain(
     private async Task CheckAsync()
     {
         var now = time.GetUtcNow();
-        switch (Current)
+        if (Current is not { } current)
         {
-            case null:
-            case { Status: var status } when status.IsFinal():
+            await UnregisterRecoveryAsync();
+            return;
+        }
+
+        // A final action still has its reminder when its index update failed (or the removal did): catch the entry up
+        // before letting go; an unfinished one catches up on the way.
+        if (_indexBehind || current.Status.IsFinal())
+        {
+            await IndexAsync(current);
+        }
+
+        if (current.Status.IsFinal())
+        {
+            if (!_indexBehind)
+            {
                 await UnregisterRecoveryAsync();
-                return;
+            }
+
+            return;
+        }
+
+        switch (current)
+        {
             case { Status: ActionStatus.Queued } when PastQueueDeadline(now):
                 await ExpireAsync();
                 return;
@@ -420,7 +447,11 @@ public sealed partial class ActionGrain(
             _control = null;
             _check?.Dispose();
             _recentOutput.Clear();
-            await UnregisterRecoveryAsync();
+            if (!_indexBehind)
+            {
+                await UnregisterRecoveryAsync();
+            }
+
             DeactivateWhenUnwatched();
         }
 
@@ -451,10 +482,27 @@ public sealed partial class ActionGrain(
             }
 
             _lastPersisted = time.GetUtcNow();
+            await IndexAsync(after);
         }
 
         _observers.Notify(o => o.OnChanged(after));
         return after;
+    }
+
+    // The index follows what is stored. A failed update neither fails nor holds up the change it follows: the entry
+    // is caught up by the recovery check (an older or repeated update changes nothing there).
+    private async Task IndexAsync(ActionSnapshot action)
+    {
+        try
+        {
+            await index.UpsertAsync(ActionListItem.From(action));
+            _indexBehind = false;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _indexBehind = true;
+            LogIndexFailed(ex, Id, action.Version);
+        }
     }
 
     private Task ExpireAsync() =>

@@ -28,6 +28,7 @@ public static class LocalProfile
         builder
             .AddSqliteGrainStorage(ActionGrain.StorageName, options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
             .UseSqliteReminders(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
+            .UseSqliteActionIndex(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
             .AddMemoryStreams(CommandStreams.ProviderName, streams =>
             {
                 streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);

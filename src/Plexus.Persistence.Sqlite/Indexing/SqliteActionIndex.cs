@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using Plexus.Actions;
+using Plexus.Persistence.Sqlite.Options;
+using Plexus.Queries;
+
+namespace Plexus.Persistence.Sqlite.Indexing;
+
+/// <summary>
+/// The action index in a local SQLite file: one row per action, scoped by service id, replaced only by a higher
+/// version. Listing reads the <c>(service_id, queued_at, id)</c> index newest first and stops at the page size, so a
+/// page costs the same with 1,000 or 100,000 rows; times are UTC ticks, exact and culture-free.
+/// </summary>
+public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options, IOptions<ClusterOptions> cluster) : IActionIndex
+{
+    private readonly SqliteDatabase _database = new(
+        string.IsNullOrWhiteSpace(options.Value.DatabasePath)
+            ? throw new OrleansConfigurationException($"The SQLite action index has no {nameof(SqliteActionIndexOptions.DatabasePath)}: set the database file it keeps the index in.")
+            : options.Value.DatabasePath);
+
+    private readonly string _serviceId = cluster.Value.ServiceId;
+    private Task? _schema;
+
+    /// <inheritdoc />
+    public async Task UpsertAsync(ActionListItem item, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO action_index (service_id, id, status, command, submitter, queued_at, started_at, finished_at, percent, attempt, version)
+            VALUES ($service, $id, $status, $command, $submitter, $queued, $started, $finished, $percent, $attempt, $version)
+            ON CONFLICT (service_id, id) DO UPDATE SET
+                status = excluded.status, command = excluded.command, submitter = excluded.submitter,
+                queued_at = excluded.queued_at, started_at = excluded.started_at, finished_at = excluded.finished_at,
+                percent = excluded.percent, attempt = excluded.attempt, version = excluded.version
+            WHERE excluded.version > action_index.version
+            """;
+        command.Parameters.AddWithValue("$service", _serviceId);
+        command.Parameters.AddWithValue("$id", item.Id.ToString("N"));
+        command.Parameters.AddWithValue("$status", item.Status.ToString());
+        command.Parameters.AddWithValue("$command", item.Command);
+        command.Parameters.AddWithValue("$submitter", item.Submitter);
+        command.Parameters.AddWithValue("$queued", item.QueuedAt.UtcTicks);
+        command.Parameters.AddWithValue("$started", (object?)item.StartedAt?.UtcTicks ?? DBNull.Value);
+        command.Parameters.AddWithValue("$finished", (object?)item.FinishedAt?.UtcTicks ?? DBNull.Value);
+        command.Parameters.AddWithValue("$percent", (object?)item.Percent ?? DBNull.Value);
+        command.Parameters.AddWithValue("$attempt", item.Attempt);
+        command.Parameters.AddWithValue("$version", item.Version);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<ActionPage> QueryAsync(ActionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // Both reads in one transaction: the counts describe the same rows the page was taken from.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var items = new List<ActionListItem>();
+        await using (var page = Select(connection, query, "id, status, command, submitter, queued_at, started_at, finished_at, percent, attempt, version", withCursor: true))
+        {
+            page.CommandText += " ORDER BY queued_at DESC, id DESC LIMIT $limit";
+            page.Parameters.AddWithValue("$limit", query.Limit + 1);
+            await using var reader = await page.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(Read(reader));
+            }
+        }
+
+        var counts = new Dictionary<ActionStatus, long>();
+        await using (var count = Select(connection, query, "status, COUNT(*)", withCursor: false))
+        {
+            count.CommandText += " GROUP BY status";
+            await using var reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                counts[Enum.Parse<ActionStatus>(reader.GetString(0))] = reader.GetInt64(1);
+            }
+        }
+
+        // One row more than asked for says whether a next page exists without a second query.
+        string? next = null;
+        if (items.Count > query.Limit)
+        {
+            items.RemoveAt(items.Count - 1);
+            next = new ActionCursor(items[^1].QueuedAt, items[^1].Id).ToString();
+        }
+
+        return new ActionPage(items, next, counts);
+    }
+
+    private SqliteCommand Select(SqliteConnection connection, ActionQuery query, string columns, bool withCursor)
+    {
+        var command = connection.CreateCommand();
+        var sql = new StringBuilder($"SELECT {columns} FROM action_index WHERE service_id = $service");
+        command.Parameters.AddWithValue("$service", _serviceId);
+        if (!query.Statuses.IsDefaultOrEmpty)
+        {
+            var names = query.Statuses.Distinct().Select((status, i) =>
+            {
+                command.Parameters.AddWithValue($"$s{i}", status.ToString());
+                return $"$s{i}";
+            });
+            sql.Append(CultureInfo.InvariantCulture, $" AND status IN ({string.Join(", ", names)})");
+        }
+
+        if (query.CommandPrefix is { Length: > 0 } prefix)
+        {
+            // substr, not LIKE: a prefix holding % or _ means those characters.
+            sql.Append(" AND substr(command, 1, length($prefix)) = $prefix");
+            command.Parameters.AddWithValue("$prefix", prefix);
+        }
+
+        if (query.Submitter is { } submitter)
+        {
+            sql.Append(" AND submitter = $submitter");
+            command.Parameters.AddWithValue("$submitter", submitter);
+        }
+
+        if (query.Since is { } since)
+        {
+            sql.Append(" AND queued_at >= $since");
+            command.Parameters.AddWithValue("$since", since.UtcTicks);
+        }
+
+        if (query.Until is { } until)
+        {
+            sql.Append(" AND queued_at < $until");
+            command.Parameters.AddWithValue("$until", until.UtcTicks);
+        }
+
+        if (withCursor && ActionCursor.TryParse(query.Cursor, out var cursor))
+        {
+            sql.Append(" AND (queued_at, id) < ($cursorAt, $cursorId)");
+            command.Parameters.AddWithValue("$cursorAt", cursor.QueuedAt.UtcTicks);
+            command.Parameters.AddWithValue("$cursorId", cursor.Id.ToString("N"));
+        }
+
+        command.CommandText = sql.ToString();
+        return command;
+    }
+
+    private static ActionListItem Read(SqliteDataReader reader) => new()
+    {
+        Id = Guid.ParseExact(reader.GetString(0), "N"),
+        Status = Enum.Parse<ActionStatus>(reader.GetString(1)),
+        Command = reader.GetString(2),
+        Submitter = reader.GetString(3),
+        QueuedAt = new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero),
+        StartedAt = reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero),
+        FinishedAt = reader.IsDBNull(6) ? null : new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero),
+        Percent = reader.IsDBNull(7) ? null : reader.GetDouble(7),
+        Attempt = reader.GetInt32(8),
+        Version = reader.GetInt64(9),
+    };
+
+    // Created on first use; a failed creation is tried again by the next call.
+    private Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        var schema = _schema;
+        if (schema is { IsCompletedSuccessfully: true })
+        {
+            return schema;
+        }
+
+        return _schema = _database.InitializeAsync(
+            """
+            CREATE TABLE IF NOT EXISTS action_index (
+                service_id  TEXT    NOT NULL,
+                id          TEXT    NOT NULL,
+                status      TEXT    NOT NULL,
+                command     TEXT    NOT NULL,
+                submitter   TEXT    NOT NULL,
+                queued_at   INTEGER NOT NULL,
+                started_at  INTEGER,
+                finished_at INTEGER,
+                percent     REAL,
+                attempt     INTEGER NOT NULL,
+                version     INTEGER NOT NULL,
+                PRIMARY KEY (service_id, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS action_index_by_time ON action_index (service_id, queued_at DESC, id DESC);
+            """,
+            cancellationToken);
+    }
+}
