@@ -2,7 +2,8 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
-using Plexus.Aws.DynamoDb.Hosting;
+using Plexus.Aws;
+using Plexus.Aws.Client;
 
 namespace Plexus.Client;
 
@@ -32,7 +33,7 @@ public sealed class PlexusConnection : IAsyncDisposable
         PlexusAwsSettings aws, string clusterId = ClusterIds.ClusterId, string serviceId = ClusterIds.ServiceId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(aws);
-        return ConnectAsync(client => client.UseDynamoDbClustering(aws.ApplyTo), clusterId, serviceId, $"'{clusterId}' (DynamoDB membership)", cancellationToken);
+        return ConnectAsync(client => client.UseDynamoDbClustering(aws), clusterId, serviceId, $"'{clusterId}' (DynamoDB membership)", cancellationToken);
     }
 
     private static async Task<PlexusConnection> ConnectAsync(

@@ -1,13 +1,15 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Runtime;
+using Plexus.Aws.Client;
 using Plexus.Aws.DynamoDb.Internal;
 using Plexus.Aws.DynamoDb.Options;
-using static Plexus.Aws.DynamoDb.Clustering.MembershipRecords;
+using static Plexus.Aws.Client.MembershipRecords;
 
 namespace Plexus.Aws.DynamoDb.Clustering;
 
@@ -26,16 +28,26 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     private readonly string _clusterId;
     private readonly ILogger<DynamoDbMembershipTable> _logger;
     private readonly IAmazonDynamoDB _client;
+    private readonly IAmazonDynamoDB? _ownedClient;
     private readonly string _table;
 
-    /// <summary>Creates the table for the cluster named by <see cref="ClusterOptions.ClusterId"/>.</summary>
+    /// <summary>
+    /// Creates the table for the cluster named by <see cref="ClusterOptions.ClusterId"/>. It uses
+    /// <paramref name="client"/> (in a container: the keyed service <see cref="DynamoDbClusteringOptions.ClientKey"/>)
+    /// when given, else a client built from <paramref name="options"/>.
+    /// </summary>
     public DynamoDbMembershipTable(
-        IOptions<DynamoDbClusteringOptions> options, IOptions<ClusterOptions> clusterOptions, ILogger<DynamoDbMembershipTable> logger)
+        IOptions<DynamoDbClusteringOptions> options,
+        IOptions<ClusterOptions> clusterOptions,
+        ILogger<DynamoDbMembershipTable> logger,
+        [FromKeyedServices(DynamoDbClusteringOptions.ClientKey)] IAmazonDynamoDB? client = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clusterOptions);
         _options = options.Value;
         _clusterId = clusterOptions.Value.ClusterId;
         _logger = logger;
-        _client = DynamoDbClientFactory.Create(_options);
+        _client = client ?? (_ownedClient = DynamoDbClientFactory.Create(_options));
         _table = _options.FullTableName;
     }
 
@@ -220,7 +232,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     }
 
     /// <inheritdoc />
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _ownedClient?.Dispose();
 
     [Obsolete("The runtime calls InitializeMembershipTableAsync.")]
     Task IMembershipTable.InitializeMembershipTable(bool tryInitTableVersion) => InitializeMembershipTableAsync(tryInitTableVersion, CancellationToken.None);
@@ -247,48 +259,8 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     [Obsolete("The runtime calls UpdateIAmAliveAsync.")]
     Task IMembershipTable.UpdateIAmAlive(MembershipEntry entry) => UpdateIAmAliveAsync(entry, CancellationToken.None);
 
-    internal static IReadOnlyList<KeySchemaElement> KeySchema { get; } =
-    [
-        new KeySchemaElement(ClusterId, KeyType.HASH),
-        new KeySchemaElement(RowKey, KeyType.RANGE),
-    ];
-
-    internal static IReadOnlyList<AttributeDefinition> AttributeDefinitions { get; } =
-    [
-        new AttributeDefinition(ClusterId, ScalarAttributeType.S),
-        new AttributeDefinition(RowKey, ScalarAttributeType.S),
-    ];
-
-    internal static async Task<List<Dictionary<string, AttributeValue>>> QueryPartitionAsync(
-        IAmazonDynamoDB client, string table, string clusterId, CancellationToken cancellationToken)
-    {
-        var items = new List<Dictionary<string, AttributeValue>>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
-        {
-            var response = await client.QueryAsync(new QueryRequest
-            {
-                TableName = table,
-                KeyConditionExpression = "#cluster = :cluster",
-                ExpressionAttributeNames = new Dictionary<string, string> { ["#cluster"] = ClusterId },
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":cluster"] = new() { S = clusterId } },
-                ConsistentRead = true,
-                ExclusiveStartKey = start,
-            }, cancellationToken).ConfigureAwait(false);
-            if (response.Items is { } page)
-            {
-                items.AddRange(page);
-            }
-
-            start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-
-        return items;
-    }
-
     private Task<List<Dictionary<string, AttributeValue>>> QueryPartitionAsync(string clusterId, CancellationToken cancellationToken) =>
-        QueryPartitionAsync(_client, _table, clusterId, cancellationToken);
+        MembershipRecords.QueryPartitionAsync(_client, _table, clusterId, cancellationToken);
 
     private async Task<bool> WriteWithVersionAsync(Put silo, TableVersion tableVersion, MembershipEntry entry, CancellationToken cancellationToken)
     {

@@ -1,11 +1,13 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Runtime;
+using Plexus.Aws.Client;
 using Plexus.Aws.DynamoDb.Internal;
 using Plexus.Aws.DynamoDb.Options;
 
@@ -36,16 +38,26 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
     private readonly string _serviceId;
     private readonly ILogger<DynamoDbReminderTable> _logger;
     private readonly IAmazonDynamoDB _client;
+    private readonly IAmazonDynamoDB? _ownedClient;
     private readonly string _table;
 
-    /// <summary>Creates the table for the service named by <see cref="ClusterOptions.ServiceId"/>.</summary>
+    /// <summary>
+    /// Creates the table for the service named by <see cref="ClusterOptions.ServiceId"/>. It uses
+    /// <paramref name="client"/> (in a container: the keyed service <see cref="DynamoDbReminderOptions.ClientKey"/>)
+    /// when given, else a client built from <paramref name="options"/>.
+    /// </summary>
     public DynamoDbReminderTable(
-        IOptions<DynamoDbReminderOptions> options, IOptions<ClusterOptions> clusterOptions, ILogger<DynamoDbReminderTable> logger)
+        IOptions<DynamoDbReminderOptions> options,
+        IOptions<ClusterOptions> clusterOptions,
+        ILogger<DynamoDbReminderTable> logger,
+        [FromKeyedServices(DynamoDbReminderOptions.ClientKey)] IAmazonDynamoDB? client = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clusterOptions);
         _options = options.Value;
         _serviceId = clusterOptions.Value.ServiceId;
         _logger = logger;
-        _client = DynamoDbClientFactory.Create(_options);
+        _client = client ?? (_ownedClient = DynamoDbClientFactory.Create(_options));
         _table = _options.FullTableName;
     }
 
@@ -156,7 +168,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _ownedClient?.Dispose();
 
     [Obsolete("The runtime calls StartAsync.")]
     Task IReminderTable.Init() => StartAsync(CancellationToken.None);

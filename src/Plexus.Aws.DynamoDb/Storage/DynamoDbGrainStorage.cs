@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Plexus.Aws.Client;
 using Plexus.Aws.DynamoDb.Internal;
 using Plexus.Aws.DynamoDb.Options;
 
@@ -63,19 +64,30 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
     private readonly DynamoDbGrainStorageOptions _options;
     private readonly ILogger<DynamoDbGrainStorage> _logger;
     private readonly IAmazonDynamoDB _client;
+    private readonly IAmazonDynamoDB? _ownedClient;
     private readonly string _table;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates a storage named <paramref name="name"/> for the service <paramref name="serviceId"/>.</summary>
+    /// <summary>
+    /// Creates a storage named <paramref name="name"/> for the service <paramref name="serviceId"/>. It uses
+    /// <paramref name="client"/> (registered by name: a keyed service under <paramref name="name"/>) when given, else
+    /// a client built from <paramref name="options"/>.
+    /// </summary>
     public DynamoDbGrainStorage(
-        string name, string serviceId, DynamoDbGrainStorageOptions options, ILogger<DynamoDbGrainStorage> logger, TimeProvider? time = null)
+        string name,
+        string serviceId,
+        DynamoDbGrainStorageOptions options,
+        ILogger<DynamoDbGrainStorage> logger,
+        TimeProvider? time = null,
+        IAmazonDynamoDB? client = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _name = name;
         _serviceId = serviceId;
         _options = options;
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        _client = DynamoDbClientFactory.Create(options);
+        _client = client ?? (_ownedClient = DynamoDbClientFactory.Create(options));
         _table = options.FullTableName;
     }
 
@@ -240,7 +252,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
     }
 
     /// <inheritdoc />
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _ownedClient?.Dispose();
 
     internal static IReadOnlyList<KeySchemaElement> KeySchema { get; } =
         [new KeySchemaElement(PartitionKey, KeyType.HASH), new KeySchemaElement(SortKey, KeyType.RANGE)];

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
-using Plexus.Aws.DynamoDb.Hosting;
 using Plexus.Actions;
+using Plexus.Aws;
 
 namespace Plexus.Client.Cli;
 

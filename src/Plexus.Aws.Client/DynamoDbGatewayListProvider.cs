@@ -1,15 +1,14 @@
 using Amazon.DynamoDBv2;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Messaging;
 using Orleans.Runtime;
-using Plexus.Aws.DynamoDb.Internal;
-using Plexus.Aws.DynamoDb.Options;
-using static Plexus.Aws.DynamoDb.Clustering.MembershipRecords;
+using static Plexus.Aws.Client.MembershipRecords;
 
-namespace Plexus.Aws.DynamoDb.Clustering;
+namespace Plexus.Aws.Client;
 
 /// <summary>
 /// Lets a client find the cluster's gateways: the active silos of its cluster in the DynamoDB membership table that
@@ -20,20 +19,31 @@ public sealed partial class DynamoDbGatewayListProvider : IGatewayListProvider, 
     private readonly DynamoDbGatewayOptions _options;
     private readonly string _clusterId;
     private readonly ILogger<DynamoDbGatewayListProvider> _logger;
-    private readonly IAmazonDynamoDB _client;
+    private readonly Lazy<IAmazonDynamoDB> _client;
+    private IAmazonDynamoDB? _ownedClient;
 
-    /// <summary>Creates the provider for the cluster named by <see cref="ClusterOptions.ClusterId"/>.</summary>
+    /// <summary>
+    /// Creates the provider for the cluster named by <see cref="ClusterOptions.ClusterId"/>. It uses
+    /// <paramref name="client"/> (in a container: the keyed service <see cref="DynamoDbGatewayOptions.ClientKey"/>) when
+    /// given, else a client built from <paramref name="options"/>.
+    /// </summary>
     public DynamoDbGatewayListProvider(
         IOptions<DynamoDbGatewayOptions> options,
         IOptions<ClusterOptions> clusterOptions,
         IOptions<GatewayOptions> gatewayOptions,
-        ILogger<DynamoDbGatewayListProvider> logger)
+        ILogger<DynamoDbGatewayListProvider> logger,
+        [FromKeyedServices(DynamoDbGatewayOptions.ClientKey)] IAmazonDynamoDB? client = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clusterOptions);
+        ArgumentNullException.ThrowIfNull(gatewayOptions);
         _options = options.Value;
         _clusterId = clusterOptions.Value.ClusterId;
         _logger = logger;
         MaxStaleness = gatewayOptions.Value.GatewayListRefreshPeriod;
-        _client = DynamoDbClientFactory.Create(_options);
+        // Built on first use: Orleans' own client validator resolves this provider before the options are validated,
+        // and settings that cannot work must fail start with the validator's message, not an SDK argument error.
+        _client = client is not null ? new(client) : new(() => _ownedClient = DynamoDbClientFactory.Create(_options));
     }
 
     /// <inheritdoc />
@@ -48,7 +58,7 @@ public sealed partial class DynamoDbGatewayListProvider : IGatewayListProvider, 
     /// <inheritdoc />
     public async Task<IList<Uri>> GetGatewaysAsync(CancellationToken cancellationToken)
     {
-        var items = await DynamoDbMembershipTable.QueryPartitionAsync(_client, _options.FullTableName, _clusterId, cancellationToken).ConfigureAwait(false);
+        var items = await QueryPartitionAsync(_client.Value, _options.FullTableName, _clusterId, cancellationToken).ConfigureAwait(false);
         var gateways = items
             .Where(i => i[RowKey].S != VersionRowKey)
             .Where(i => (SiloStatus)IntOf(i, Status) == SiloStatus.Active && IntOf(i, ProxyPort) > 0)
@@ -60,7 +70,7 @@ public sealed partial class DynamoDbGatewayListProvider : IGatewayListProvider, 
     }
 
     /// <inheritdoc />
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _ownedClient?.Dispose();
 
     [Obsolete("The runtime calls InitializeGatewayListProviderAsync.")]
     Task IGatewayListProvider.InitializeGatewayListProvider() => InitializeGatewayListProviderAsync(CancellationToken.None);
