@@ -19,8 +19,7 @@ public sealed partial class DynamoDbGatewayListProvider : IGatewayListProvider, 
     private readonly DynamoDbGatewayOptions _options;
     private readonly string _clusterId;
     private readonly ILogger<DynamoDbGatewayListProvider> _logger;
-    private readonly Lazy<IAmazonDynamoDB> _client;
-    private IAmazonDynamoDB? _ownedClient;
+    private readonly ProviderClient<IAmazonDynamoDB> _client;
 
     /// <summary>
     /// Creates the provider for the cluster named by <see cref="ClusterOptions.ClusterId"/>. It uses
@@ -41,9 +40,7 @@ public sealed partial class DynamoDbGatewayListProvider : IGatewayListProvider, 
         _clusterId = clusterOptions.Value.ClusterId;
         _logger = logger;
         MaxStaleness = gatewayOptions.Value.GatewayListRefreshPeriod;
-        // Built on first use: Orleans' own client validator resolves this provider before the options are validated,
-        // and settings that cannot work must fail start with the validator's message, not an SDK argument error.
-        _client = client is not null ? new(client) : new(() => _ownedClient = DynamoDbClientFactory.Create(_options));
+        _client = new(client, () => DynamoDbClientFactory.Create(_options));
     }
 
     /// <inheritdoc />
@@ -70,7 +67,7 @@ public sealed partial class DynamoDbGatewayListProvider : IGatewayListProvider, 
     }
 
     /// <inheritdoc />
-    public void Dispose() => _ownedClient?.Dispose();
+    public void Dispose() => _client.Dispose();
 
     [Obsolete("The runtime calls InitializeGatewayListProviderAsync.")]
     Task IGatewayListProvider.InitializeGatewayListProvider() => InitializeGatewayListProviderAsync(CancellationToken.None);

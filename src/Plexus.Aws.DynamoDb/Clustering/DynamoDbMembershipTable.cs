@@ -27,8 +27,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     private readonly DynamoDbClusteringOptions _options;
     private readonly string _clusterId;
     private readonly ILogger<DynamoDbMembershipTable> _logger;
-    private readonly IAmazonDynamoDB _client;
-    private readonly IAmazonDynamoDB? _ownedClient;
+    private readonly ProviderClient<IAmazonDynamoDB> _client;
     private readonly string _table;
 
     /// <summary>
@@ -47,14 +46,14 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
         _options = options.Value;
         _clusterId = clusterOptions.Value.ClusterId;
         _logger = logger;
-        _client = client ?? (_ownedClient = DynamoDbClientFactory.Create(_options));
+        _client = new(client, () => DynamoDbClientFactory.Create(_options));
         _table = _options.FullTableName;
     }
 
     /// <inheritdoc />
     public async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken)
     {
-        await DynamoDbTables.EnsureTableAsync(_client, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
+        await DynamoDbTables.EnsureTableAsync(_client.Value, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
         if (!tryInitTableVersion)
         {
             return;
@@ -65,7 +64,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
         versionRow[ETag] = new AttributeValue { S = NewETag() };
         try
         {
-            await _client.PutItemAsync(new PutItemRequest
+            await _client.Value.PutItemAsync(new PutItemRequest
             {
                 TableName = _table,
                 Item = versionRow,
@@ -102,7 +101,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
             try
             {
                 // Only while it is still dead: a row reused meanwhile is not ours to delete.
-                await _client.DeleteItemAsync(new DeleteItemRequest
+                await _client.Value.DeleteItemAsync(new DeleteItemRequest
                 {
                     TableName = _table,
                     Key = Key(_clusterId, item[RowKey].S),
@@ -123,7 +122,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     public async Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken)
     {
         // One transactional read gives the row and the version as they were at the same moment.
-        var response = await _client.TransactGetItemsAsync(new TransactGetItemsRequest
+        var response = await _client.Value.TransactGetItemsAsync(new TransactGetItemsRequest
         {
             TransactItems =
             [
@@ -150,7 +149,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
         // happened in between; otherwise read again.
         for (var attempt = 1; ; attempt++)
         {
-            var before = await _client.GetItemAsync(new GetItemRequest
+            var before = await _client.Value.GetItemAsync(new GetItemRequest
             {
                 TableName = _table,
                 Key = Key(_clusterId, VersionRowKey),
@@ -215,7 +214,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
         // concurrent membership change fail.
         try
         {
-            await _client.UpdateItemAsync(new UpdateItemRequest
+            await _client.Value.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = _table,
                 Key = Key(_clusterId, SiloKey(entry.SiloAddress)),
@@ -232,7 +231,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     }
 
     /// <inheritdoc />
-    public void Dispose() => _ownedClient?.Dispose();
+    public void Dispose() => _client.Dispose();
 
     [Obsolete("The runtime calls InitializeMembershipTableAsync.")]
     Task IMembershipTable.InitializeMembershipTable(bool tryInitTableVersion) => InitializeMembershipTableAsync(tryInitTableVersion, CancellationToken.None);
@@ -260,7 +259,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     Task IMembershipTable.UpdateIAmAlive(MembershipEntry entry) => UpdateIAmAliveAsync(entry, CancellationToken.None);
 
     private Task<List<Dictionary<string, AttributeValue>>> QueryPartitionAsync(string clusterId, CancellationToken cancellationToken) =>
-        MembershipRecords.QueryPartitionAsync(_client, _table, clusterId, cancellationToken);
+        MembershipRecords.QueryPartitionAsync(_client.Value, _table, clusterId, cancellationToken);
 
     private async Task<bool> WriteWithVersionAsync(Put silo, TableVersion tableVersion, MembershipEntry entry, CancellationToken cancellationToken)
     {
@@ -280,7 +279,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
         };
         try
         {
-            await _client.TransactWriteItemsAsync(new TransactWriteItemsRequest
+            await _client.Value.TransactWriteItemsAsync(new TransactWriteItemsRequest
             {
                 TransactItems = [new TransactWriteItem { Put = silo }, new TransactWriteItem { Update = version }],
             }, cancellationToken).ConfigureAwait(false);
@@ -310,7 +309,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
             };
             while (pending is { Count: > 0 })
             {
-                var response = await _client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, cancellationToken).ConfigureAwait(false);
+                var response = await _client.Value.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, cancellationToken).ConfigureAwait(false);
                 pending = response.UnprocessedItems;
             }
         }

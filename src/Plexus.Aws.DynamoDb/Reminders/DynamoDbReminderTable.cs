@@ -37,8 +37,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
     private readonly DynamoDbReminderOptions _options;
     private readonly string _serviceId;
     private readonly ILogger<DynamoDbReminderTable> _logger;
-    private readonly IAmazonDynamoDB _client;
-    private readonly IAmazonDynamoDB? _ownedClient;
+    private readonly ProviderClient<IAmazonDynamoDB> _client;
     private readonly string _table;
 
     /// <summary>
@@ -57,14 +56,14 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
         _options = options.Value;
         _serviceId = clusterOptions.Value.ServiceId;
         _logger = logger;
-        _client = client ?? (_ownedClient = DynamoDbClientFactory.Create(_options));
+        _client = new(client, () => DynamoDbClientFactory.Create(_options));
         _table = _options.FullTableName;
     }
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await DynamoDbTables.EnsureTableAsync(_client, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
+        await DynamoDbTables.EnsureTableAsync(_client.Value, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
         LogReady(_table, _serviceId);
     }
 
@@ -104,7 +103,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
     /// <inheritdoc />
     public async Task<ReminderEntry?> ReadRowAsync(GrainId grainId, string reminderName, CancellationToken cancellationToken)
     {
-        var response = await _client.GetItemAsync(new GetItemRequest
+        var response = await _client.Value.GetItemAsync(new GetItemRequest
         {
             TableName = _table,
             Key = KeyOf(grainId, reminderName),
@@ -124,7 +123,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
         item[StartAtAttribute] = Number(entry.StartAt.Kind == DateTimeKind.Local ? entry.StartAt.ToUniversalTime().Ticks : entry.StartAt.Ticks);
         item[PeriodAttribute] = Number(entry.Period.Ticks);
         item[ETagAttribute] = new AttributeValue { S = etag };
-        await _client.PutItemAsync(new PutItemRequest { TableName = _table, Item = item }, cancellationToken).ConfigureAwait(false);
+        await _client.Value.PutItemAsync(new PutItemRequest { TableName = _table, Item = item }, cancellationToken).ConfigureAwait(false);
         return etag;
     }
 
@@ -133,7 +132,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
     {
         try
         {
-            await _client.DeleteItemAsync(new DeleteItemRequest
+            await _client.Value.DeleteItemAsync(new DeleteItemRequest
             {
                 TableName = _table,
                 Key = KeyOf(grainId, reminderName),
@@ -158,7 +157,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
             var items = await QueryAsync(BucketKey(bucket), null, [], cancellationToken).ConfigureAwait(false);
             foreach (var item in items)
             {
-                await _client.DeleteItemAsync(new DeleteItemRequest
+                await _client.Value.DeleteItemAsync(new DeleteItemRequest
                 {
                     TableName = _table,
                     Key = new Dictionary<string, AttributeValue> { [PartitionKey] = item[PartitionKey], [SortKey] = item[SortKey] },
@@ -168,7 +167,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _ownedClient?.Dispose();
+    public void Dispose() => _client.Dispose();
 
     [Obsolete("The runtime calls StartAsync.")]
     Task IReminderTable.Init() => StartAsync(CancellationToken.None);
@@ -245,7 +244,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
         Dictionary<string, AttributeValue>? start = null;
         do
         {
-            var response = await _client.QueryAsync(new QueryRequest
+            var response = await _client.Value.QueryAsync(new QueryRequest
             {
                 TableName = _table,
                 ConsistentRead = true,

@@ -63,8 +63,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
     private readonly string _serviceId;
     private readonly DynamoDbGrainStorageOptions _options;
     private readonly ILogger<DynamoDbGrainStorage> _logger;
-    private readonly IAmazonDynamoDB _client;
-    private readonly IAmazonDynamoDB? _ownedClient;
+    private readonly ProviderClient<IAmazonDynamoDB> _client;
     private readonly string _table;
     private readonly TimeProvider _time;
 
@@ -87,7 +86,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
         _options = options;
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        _client = client ?? (_ownedClient = DynamoDbClientFactory.Create(options));
+        _client = new(client, () => DynamoDbClientFactory.Create(options));
         _table = options.FullTableName;
     }
 
@@ -202,7 +201,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
         PutItemResponse response;
         try
         {
-            response = await _client.PutItemAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await _client.Value.PutItemAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (ConditionalCheckFailedException)
         {
@@ -236,7 +235,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
         (request.ConditionExpression, request.ExpressionAttributeNames, request.ExpressionAttributeValues) = Condition(grainState.ETag);
         try
         {
-            var response = await _client.DeleteItemAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = await _client.Value.DeleteItemAsync(request, cancellationToken).ConfigureAwait(false);
             await DeleteOldChunksAsync(pk, response.Attributes, cancellationToken).ConfigureAwait(false);
         }
         catch (ConditionalCheckFailedException)
@@ -252,7 +251,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
     }
 
     /// <inheritdoc />
-    public void Dispose() => _ownedClient?.Dispose();
+    public void Dispose() => _client.Dispose();
 
     internal static IReadOnlyList<KeySchemaElement> KeySchema { get; } =
         [new KeySchemaElement(PartitionKey, KeyType.HASH), new KeySchemaElement(SortKey, KeyType.RANGE)];
@@ -263,10 +262,10 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
     /// <summary>Creates the table if needed and, with a time to live, turns DynamoDB's expiry on.</summary>
     internal async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        await DynamoDbTables.EnsureTableAsync(_client, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
+        await DynamoDbTables.EnsureTableAsync(_client.Value, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
         if (_options.TimeToLive.HasValue)
         {
-            await DynamoDbTables.EnsureTimeToLiveAsync(_client, _table, _options.TimeToLiveAttribute, _logger, cancellationToken).ConfigureAwait(false);
+            await DynamoDbTables.EnsureTimeToLiveAsync(_client.Value, _table, _options.TimeToLiveAttribute, _logger, cancellationToken).ConfigureAwait(false);
         }
 
         LogInitialized(_name, _table);
@@ -308,7 +307,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
 
     private async Task<Dictionary<string, AttributeValue>?> GetHeadAsync(string pk, CancellationToken cancellationToken)
     {
-        var response = await _client.GetItemAsync(new GetItemRequest
+        var response = await _client.Value.GetItemAsync(new GetItemRequest
         {
             TableName = _table,
             Key = HeadItemKey(pk),
@@ -380,7 +379,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
                 request.ProjectionExpression = "#pk, #sk";
             }
 
-            var response = await _client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = await _client.Value.QueryAsync(request, cancellationToken).ConfigureAwait(false);
             foreach (var item in response.Items ?? [])
             {
                 yield return item;
@@ -454,7 +453,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50 * (1 << Math.Min(attempt, 6)), 2000)), cancellationToken).ConfigureAwait(false);
             }
 
-            var response = await _client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, cancellationToken).ConfigureAwait(false);
+            var response = await _client.Value.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, cancellationToken).ConfigureAwait(false);
             pending = response.UnprocessedItems;
         }
     }

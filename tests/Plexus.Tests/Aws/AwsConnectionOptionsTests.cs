@@ -110,6 +110,7 @@ public sealed class AwsConnectionOptionsTests
             .UseDynamoDbClustering(o =>
             {
                 o.ServiceUrl = "localhost:8000";
+                o.AccessKey = "AKID";
                 o.TableName = "x";
                 o.ReadCapacityUnits = 5;
             }));
@@ -117,8 +118,9 @@ public sealed class AwsConnectionOptionsTests
 
         var error = await Assert.ThrowsAsync<OrleansConfigurationException>(() => host.StartAsync());
 
-        Assert.StartsWith("DynamoDB clustering is not configured correctly (3 problems):", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("DynamoDB clustering is not configured correctly (4 problems):", error.Message, StringComparison.Ordinal);
         Assert.Contains("ServiceUrl 'localhost:8000'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("AccessKey is set but SecretKey is not", error.Message, StringComparison.Ordinal);
         Assert.Contains("the table name 'x' (TablePrefix + TableName)", error.Message, StringComparison.Ordinal);
         Assert.Contains("only one of ReadCapacityUnits and WriteCapacityUnits is set", error.Message, StringComparison.Ordinal);
     }
