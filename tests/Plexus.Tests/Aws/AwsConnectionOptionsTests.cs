@@ -10,11 +10,13 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Messaging;
 using Orleans.Runtime;
+using Orleans.Storage;
 using Plexus.Actions;
 using Plexus.Aws;
 using Plexus.Aws.Client;
 using Plexus.Aws.DynamoDb.Hosting;
 using Plexus.Aws.DynamoDb.Options;
+using Plexus.Aws.DynamoDb.Storage;
 using Plexus.Aws.Sqs.Options;
 using Plexus.Execution;
 using Plexus.Silo.Hosting;
@@ -250,7 +252,7 @@ public sealed class AwsConnectionOptionsTests
     }
 
     [Fact]
-    public async Task KeyedClients_MembershipTableAndGatewayList_AreUsedInsteadOfBuiltOnesAndLeftOpen()
+    public async Task KeyedClients_EveryDynamoDbProvider_UsesThemInsteadOfBuiltOnesAndLeavesThemOpen()
     {
         var prefix = DynamoDbLocal.TablePrefix("keyed");
         using var injected = DynamoDbLocal.Client();
@@ -258,12 +260,20 @@ public sealed class AwsConnectionOptionsTests
         // The options point nowhere (the discard port): only the injected client reaches the emulator.
         const string Nowhere = "http://127.0.0.1:9";
         var silo = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        silo.Services.AddKeyedSingleton(DynamoDbClusteringOptions.ClientKey, injected);
-        silo.UseOrleans(s => s.UseDynamoDbClustering(o => (o.TablePrefix, o.ServiceUrl) = (prefix, Nowhere)));
+        silo.Services
+            .AddKeyedSingleton(DynamoDbClusteringOptions.ClientKey, injected)
+            .AddKeyedSingleton(DynamoDbReminderOptions.ClientKey, injected)
+            .AddKeyedSingleton(ActionGrain.StorageName, injected);
+        silo.UseOrleans(s => s
+            .UseDynamoDbClustering(o => (o.TablePrefix, o.ServiceUrl) = (prefix, Nowhere))
+            .UseDynamoDbReminders(o => (o.TablePrefix, o.ServiceUrl) = (prefix, Nowhere))
+            .AddDynamoDbGrainStorage(ActionGrain.StorageName, o => (o.TablePrefix, o.ServiceUrl) = (prefix, Nowhere)));
         using (var siloHost = silo.Build())
         {
-            var table = siloHost.Services.GetRequiredService<IMembershipTable>();
-            await table.InitializeMembershipTableAsync(tryInitTableVersion: true, CancellationToken.None);
+            await siloHost.Services.GetRequiredService<IMembershipTable>().InitializeMembershipTableAsync(tryInitTableVersion: true, CancellationToken.None);
+            await siloHost.Services.GetRequiredService<IReminderTable>().StartAsync(CancellationToken.None);
+            var storage = Assert.IsType<DynamoDbGrainStorage>(siloHost.Services.GetRequiredKeyedService<IGrainStorage>(ActionGrain.StorageName));
+            await storage.InitializeAsync(CancellationToken.None);
         }
 
         var client = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -276,7 +286,10 @@ public sealed class AwsConnectionOptionsTests
         }
 
         // Both hosts are disposed, with their providers; the client they were given is not.
-        var created = await injected.DescribeTableAsync(prefix + DynamoDbClusteringOptions.DefaultTableName);
-        Assert.Equal(TableStatus.ACTIVE, created.Table.TableStatus);
+        foreach (var table in new[] { DynamoDbClusteringOptions.DefaultTableName, DynamoDbReminderOptions.DefaultTableName, DynamoDbGrainStorageOptions.DefaultTableName })
+        {
+            var created = await injected.DescribeTableAsync(prefix + table);
+            Assert.Equal(TableStatus.ACTIVE, created.Table.TableStatus);
+        }
     }
 }
