@@ -1,4 +1,4 @@
-using Plexus.Aws.DynamoDb.Hosting;
+using Plexus.Aws;
 
 namespace Plexus.Client;
 

@@ -1,13 +1,15 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Runtime;
+using Plexus.Aws.Client;
 using Plexus.Aws.DynamoDb.Internal;
 using Plexus.Aws.DynamoDb.Options;
-using static Plexus.Aws.DynamoDb.Clustering.MembershipRecords;
+using static Plexus.Aws.Client.MembershipRecords;
 
 namespace Plexus.Aws.DynamoDb.Clustering;
 
@@ -25,24 +27,33 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     private readonly DynamoDbClusteringOptions _options;
     private readonly string _clusterId;
     private readonly ILogger<DynamoDbMembershipTable> _logger;
-    private readonly IAmazonDynamoDB _client;
+    private readonly ProviderClient<IAmazonDynamoDB> _client;
     private readonly string _table;
 
-    /// <summary>Creates the table for the cluster named by <see cref="ClusterOptions.ClusterId"/>.</summary>
+    /// <summary>
+    /// Creates the table for the cluster named by <see cref="ClusterOptions.ClusterId"/>. It uses
+    /// <paramref name="client"/> (in a container: the keyed service <see cref="DynamoDbClusteringOptions.ClientKey"/>)
+    /// when given, else a client built from <paramref name="options"/>.
+    /// </summary>
     public DynamoDbMembershipTable(
-        IOptions<DynamoDbClusteringOptions> options, IOptions<ClusterOptions> clusterOptions, ILogger<DynamoDbMembershipTable> logger)
+        IOptions<DynamoDbClusteringOptions> options,
+        IOptions<ClusterOptions> clusterOptions,
+        ILogger<DynamoDbMembershipTable> logger,
+        [FromKeyedServices(DynamoDbClusteringOptions.ClientKey)] IAmazonDynamoDB? client = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clusterOptions);
         _options = options.Value;
         _clusterId = clusterOptions.Value.ClusterId;
         _logger = logger;
-        _client = DynamoDbClientFactory.Create(_options);
+        _client = new(client, () => DynamoDbClientFactory.Create(_options));
         _table = _options.FullTableName;
     }
 
     /// <inheritdoc />
     public async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken)
     {
-        await DynamoDbTables.EnsureTableAsync(_client, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
+        await DynamoDbTables.EnsureTableAsync(_client.Value, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
         if (!tryInitTableVersion)
         {
             return;
@@ -53,7 +64,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
         versionRow[ETag] = new AttributeValue { S = NewETag() };
         try
         {
-            await _client.PutItemAsync(new PutItemRequest
+            await _client.Value.PutItemAsync(new PutItemRequest
             {
                 TableName = _table,
                 Item = versionRow,
@@ -90,7 +101,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
             try
             {
                 // Only while it is still dead: a row reused meanwhile is not ours to delete.
-                await _client.DeleteItemAsync(new DeleteItemRequest
+                await _client.Value.DeleteItemAsync(new DeleteItemRequest
                 {
                     TableName = _table,
                     Key = Key(_clusterId, item[RowKey].S),
@@ -111,7 +122,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     public async Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken)
     {
         // One transactional read gives the row and the version as they were at the same moment.
-        var response = await _client.TransactGetItemsAsync(new TransactGetItemsRequest
+        var response = await _client.Value.TransactGetItemsAsync(new TransactGetItemsRequest
         {
             TransactItems =
             [
@@ -138,7 +149,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
         // happened in between; otherwise read again.
         for (var attempt = 1; ; attempt++)
         {
-            var before = await _client.GetItemAsync(new GetItemRequest
+            var before = await _client.Value.GetItemAsync(new GetItemRequest
             {
                 TableName = _table,
                 Key = Key(_clusterId, VersionRowKey),
@@ -203,7 +214,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
         // concurrent membership change fail.
         try
         {
-            await _client.UpdateItemAsync(new UpdateItemRequest
+            await _client.Value.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = _table,
                 Key = Key(_clusterId, SiloKey(entry.SiloAddress)),
@@ -247,48 +258,8 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     [Obsolete("The runtime calls UpdateIAmAliveAsync.")]
     Task IMembershipTable.UpdateIAmAlive(MembershipEntry entry) => UpdateIAmAliveAsync(entry, CancellationToken.None);
 
-    internal static IReadOnlyList<KeySchemaElement> KeySchema { get; } =
-    [
-        new KeySchemaElement(ClusterId, KeyType.HASH),
-        new KeySchemaElement(RowKey, KeyType.RANGE),
-    ];
-
-    internal static IReadOnlyList<AttributeDefinition> AttributeDefinitions { get; } =
-    [
-        new AttributeDefinition(ClusterId, ScalarAttributeType.S),
-        new AttributeDefinition(RowKey, ScalarAttributeType.S),
-    ];
-
-    internal static async Task<List<Dictionary<string, AttributeValue>>> QueryPartitionAsync(
-        IAmazonDynamoDB client, string table, string clusterId, CancellationToken cancellationToken)
-    {
-        var items = new List<Dictionary<string, AttributeValue>>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
-        {
-            var response = await client.QueryAsync(new QueryRequest
-            {
-                TableName = table,
-                KeyConditionExpression = "#cluster = :cluster",
-                ExpressionAttributeNames = new Dictionary<string, string> { ["#cluster"] = ClusterId },
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":cluster"] = new() { S = clusterId } },
-                ConsistentRead = true,
-                ExclusiveStartKey = start,
-            }, cancellationToken).ConfigureAwait(false);
-            if (response.Items is { } page)
-            {
-                items.AddRange(page);
-            }
-
-            start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
-        }
-        while (start is not null);
-
-        return items;
-    }
-
     private Task<List<Dictionary<string, AttributeValue>>> QueryPartitionAsync(string clusterId, CancellationToken cancellationToken) =>
-        QueryPartitionAsync(_client, _table, clusterId, cancellationToken);
+        MembershipRecords.QueryPartitionAsync(_client.Value, _table, clusterId, cancellationToken);
 
     private async Task<bool> WriteWithVersionAsync(Put silo, TableVersion tableVersion, MembershipEntry entry, CancellationToken cancellationToken)
     {
@@ -308,7 +279,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
         };
         try
         {
-            await _client.TransactWriteItemsAsync(new TransactWriteItemsRequest
+            await _client.Value.TransactWriteItemsAsync(new TransactWriteItemsRequest
             {
                 TransactItems = [new TransactWriteItem { Put = silo }, new TransactWriteItem { Update = version }],
             }, cancellationToken).ConfigureAwait(false);
@@ -338,7 +309,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
             };
             while (pending is { Count: > 0 })
             {
-                var response = await _client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, cancellationToken).ConfigureAwait(false);
+                var response = await _client.Value.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, cancellationToken).ConfigureAwait(false);
                 pending = response.UnprocessedItems;
             }
         }

@@ -1,3 +1,4 @@
+using Amazon.DynamoDBv2;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,10 @@ namespace Plexus.Aws.DynamoDb.Hosting;
 /// <summary>Registers DynamoDB grain storage on a silo.</summary>
 public static class DynamoDbGrainStorageExtensions
 {
-    /// <summary>Adds a grain storage named <paramref name="name"/> kept in a DynamoDB table.</summary>
+    /// <summary>
+    /// Adds a grain storage named <paramref name="name"/> kept in a DynamoDB table. A keyed <c>IAmazonDynamoDB</c>
+    /// registered under <paramref name="name"/> is used instead of a client built from the options.
+    /// </summary>
     public static ISiloBuilder AddDynamoDbGrainStorage(this ISiloBuilder builder, string name, Action<DynamoDbGrainStorageOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -33,7 +37,8 @@ public static class DynamoDbGrainStorageExtensions
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
             sp.GetRequiredService<IOptionsMonitor<DynamoDbGrainStorageOptions>>().Get(storageName),
             sp.GetRequiredService<ILogger<DynamoDbGrainStorage>>(),
-            sp.GetService<TimeProvider>()));
+            sp.GetService<TimeProvider>(),
+            sp.GetKeyedService<IAmazonDynamoDB>(storageName)));
         return builder;
     }
 

@@ -1,41 +1,12 @@
-using Orleans;
-
 namespace Plexus.Aws.DynamoDb.Options;
 
 /// <summary>
-/// Connection and table settings shared by the DynamoDB providers. Everything left unset is taken from the AWS SDK's
-/// standard configuration: the region from <c>AWS_REGION</c> or the shared config file, the endpoint from
-/// <c>AWS_ENDPOINT_URL_DYNAMODB</c>, and credentials from the standard credential chain (environment, profile,
-/// container or instance role).
+/// Table settings shared by the DynamoDB providers, on top of the connection settings every AWS provider shares
+/// (<see cref="AwsConnectionOptions"/>: region, <c>ServiceUrl</c>, keys, profile). Whatever is left unset is taken
+/// from the AWS SDK's standard configuration, the endpoint from <c>AWS_ENDPOINT_URL_DYNAMODB</c>.
 /// </summary>
-public abstract class DynamoDbOptions
+public abstract class DynamoDbOptions : AwsConnectionOptions
 {
-    /// <summary>Gets or sets the AWS region system name, e.g. <c>eu-west-1</c>. Default is null: the SDK's standard region lookup.</summary>
-    public string? Region { get; set; }
-
-    /// <summary>
-    /// Gets or sets the endpoint to talk to instead of the region's public endpoint, e.g. <c>http://127.0.0.1:8000</c>
-    /// for DynamoDB Local. Default is null: <c>AWS_ENDPOINT_URL_DYNAMODB</c> if set, else the region's endpoint.
-    /// </summary>
-    public string? ServiceUrl { get; set; }
-
-    /// <summary>Gets or sets the access key id of explicit credentials. Default is null: the standard credential chain.</summary>
-    public string? AccessKey { get; set; }
-
-    /// <summary>Gets or sets the secret access key that goes with <see cref="AccessKey"/>. Default is null.</summary>
-    [Redact]
-    public string? SecretKey { get; set; }
-
-    /// <summary>Gets or sets the session token of temporary explicit credentials. Default is null.</summary>
-    [Redact]
-    public string? Token { get; set; }
-
-    /// <summary>
-    /// Gets or sets the name of a profile in the shared AWS credentials/config files to take credentials from.
-    /// Default is null: the standard credential chain. Ignored when <see cref="AccessKey"/> is set.
-    /// </summary>
-    public string? ProfileName { get; set; }
-
     /// <summary>Gets or sets a prefix put in front of the table name, e.g. an environment name. Default is empty.</summary>
     public string TablePrefix { get; set; } = "";
 

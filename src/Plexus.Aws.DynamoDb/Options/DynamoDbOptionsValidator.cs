@@ -1,97 +1,62 @@
-using System.Text.RegularExpressions;
-using Orleans.Runtime;
+using System.Globalization;
+using Plexus.Aws.Client;
 
 namespace Plexus.Aws.DynamoDb.Options;
 
 /// <summary>
-/// Fails silo or client start-up with a message that names the DynamoDB provider and the setting that is missing or
-/// invalid, instead of letting the first AWS call fail later with an SDK error.
+/// Fails silo start-up with every problem of a DynamoDB provider's settings at once, each naming the setting and the
+/// fix, instead of letting the first AWS call fail later with an SDK error.
 /// </summary>
-public sealed partial class DynamoDbOptionsValidator<TOptions>(TOptions options, string providerDescription) : IConfigurationValidator
+/// <param name="options">The provider's options.</param>
+/// <param name="provider">The provider as the message names it, e.g. <c>DynamoDB grain storage 'actions'</c>.</param>
+public sealed class DynamoDbOptionsValidator<TOptions>(TOptions options, string provider) : AwsOptionsValidator<TOptions>(options, provider)
     where TOptions : DynamoDbOptions
 {
     /// <inheritdoc />
-    public void ValidateConfiguration()
+    protected override void AddProblems(TOptions options, ICollection<string> problems)
     {
-        foreach (var problem in Problems())
-        {
-            throw new OrleansConfigurationException($"The {providerDescription} is not configured correctly: {problem}");
-        }
-    }
-
-    private IEnumerable<string> Problems()
-    {
-        if (string.IsNullOrWhiteSpace(options.TableName))
-        {
-            yield return $"{nameof(DynamoDbOptions.TableName)} is empty: set the name of the DynamoDB table.";
-        }
-        else if (!TableNamePattern().IsMatch(options.FullTableName))
-        {
-            yield return $"the table name '{options.FullTableName}' ({nameof(DynamoDbOptions.TablePrefix)} + {nameof(DynamoDbOptions.TableName)}) " +
-                         "is not a valid DynamoDB table name: 3 to 255 characters of a-z, A-Z, 0-9, '_', '-' and '.'.";
-        }
-
-        if (!string.IsNullOrEmpty(options.ServiceUrl)
-            && !(Uri.TryCreate(options.ServiceUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
-        {
-            yield return $"{nameof(DynamoDbOptions.ServiceUrl)} '{options.ServiceUrl}' is not an absolute http(s) URL, e.g. http://127.0.0.1:8000.";
-        }
-
-        if (!string.IsNullOrEmpty(options.AccessKey) && string.IsNullOrEmpty(options.SecretKey))
-        {
-            yield return $"{nameof(DynamoDbOptions.AccessKey)} is set but {nameof(DynamoDbOptions.SecretKey)} is not: set both, or neither to use the standard credential chain.";
-        }
-
-        if (string.IsNullOrEmpty(options.AccessKey) && !string.IsNullOrEmpty(options.SecretKey))
-        {
-            yield return $"{nameof(DynamoDbOptions.SecretKey)} is set but {nameof(DynamoDbOptions.AccessKey)} is not: set both, or neither to use the standard credential chain.";
-        }
-
-        if (string.IsNullOrEmpty(options.AccessKey) && !string.IsNullOrEmpty(options.Token))
-        {
-            yield return $"{nameof(DynamoDbOptions.Token)} is set but {nameof(DynamoDbOptions.AccessKey)} is not: a session token belongs to an access key and secret key.";
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(problems);
+        DynamoDbTableName.AddProblems(options.TablePrefix, options.TableName, problems);
 
         if (options.ReadCapacityUnits.HasValue != options.WriteCapacityUnits.HasValue)
         {
-            yield return $"only one of {nameof(DynamoDbOptions.ReadCapacityUnits)} and {nameof(DynamoDbOptions.WriteCapacityUnits)} is set: " +
-                         "set both for provisioned billing, or neither for on-demand billing.";
+            problems.Add($"only one of {nameof(DynamoDbOptions.ReadCapacityUnits)} and {nameof(DynamoDbOptions.WriteCapacityUnits)} is set: " +
+                         "set both for provisioned billing, or neither for on-demand billing.");
         }
 
         if (options.ReadCapacityUnits <= 0 || options.WriteCapacityUnits <= 0)
         {
-            yield return $"{nameof(DynamoDbOptions.ReadCapacityUnits)} and {nameof(DynamoDbOptions.WriteCapacityUnits)} must be positive when set.";
+            problems.Add($"{nameof(DynamoDbOptions.ReadCapacityUnits)} and {nameof(DynamoDbOptions.WriteCapacityUnits)} must be positive when set; " +
+                         $"they are {options.ReadCapacityUnits?.ToString(CultureInfo.InvariantCulture) ?? "unset"} and {options.WriteCapacityUnits?.ToString(CultureInfo.InvariantCulture) ?? "unset"}.");
         }
 
         if (options.TableActivationTimeout <= TimeSpan.Zero)
         {
-            yield return $"{nameof(DynamoDbOptions.TableActivationTimeout)} must be positive.";
+            problems.Add($"{nameof(DynamoDbOptions.TableActivationTimeout)} must be positive; it is {options.TableActivationTimeout}.");
         }
 
         if (options is DynamoDbGrainStorageOptions storage)
         {
             if (storage.GrainStorageSerializer is null)
             {
-                yield return $"{nameof(DynamoDbGrainStorageOptions.GrainStorageSerializer)} is not set.";
+                problems.Add($"{nameof(DynamoDbGrainStorageOptions.GrainStorageSerializer)} is not set: leave it to the default (the Orleans serializer) or set one.");
             }
 
             if (storage.MaxStateSize <= 0)
             {
-                yield return $"{nameof(DynamoDbGrainStorageOptions.MaxStateSize)} must be positive.";
+                problems.Add($"{nameof(DynamoDbGrainStorageOptions.MaxStateSize)} must be a positive number of bytes; it is {storage.MaxStateSize}.");
             }
 
             if (storage.TimeToLive <= TimeSpan.Zero)
             {
-                yield return $"{nameof(DynamoDbGrainStorageOptions.TimeToLive)} must be positive when set.";
+                problems.Add($"{nameof(DynamoDbGrainStorageOptions.TimeToLive)} must be positive when set; it is {storage.TimeToLive}. Leave it unset to keep states until cleared.");
             }
 
             if (storage.TimeToLive.HasValue && string.IsNullOrWhiteSpace(storage.TimeToLiveAttribute))
             {
-                yield return $"{nameof(DynamoDbGrainStorageOptions.TimeToLive)} is set but {nameof(DynamoDbGrainStorageOptions.TimeToLiveAttribute)} is empty.";
+                problems.Add($"{nameof(DynamoDbGrainStorageOptions.TimeToLive)} is set but {nameof(DynamoDbGrainStorageOptions.TimeToLiveAttribute)} is empty: name the attribute that holds the expiry time, e.g. ExpiresAt.");
             }
         }
     }
-
-    [GeneratedRegex("^[a-zA-Z0-9_.-]{3,255}$")]
-    private static partial Regex TableNamePattern();
 }

@@ -1,11 +1,13 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Runtime;
+using Plexus.Aws.Client;
 using Plexus.Aws.DynamoDb.Internal;
 using Plexus.Aws.DynamoDb.Options;
 
@@ -35,24 +37,33 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
     private readonly DynamoDbReminderOptions _options;
     private readonly string _serviceId;
     private readonly ILogger<DynamoDbReminderTable> _logger;
-    private readonly IAmazonDynamoDB _client;
+    private readonly ProviderClient<IAmazonDynamoDB> _client;
     private readonly string _table;
 
-    /// <summary>Creates the table for the service named by <see cref="ClusterOptions.ServiceId"/>.</summary>
+    /// <summary>
+    /// Creates the table for the service named by <see cref="ClusterOptions.ServiceId"/>. It uses
+    /// <paramref name="client"/> (in a container: the keyed service <see cref="DynamoDbReminderOptions.ClientKey"/>)
+    /// when given, else a client built from <paramref name="options"/>.
+    /// </summary>
     public DynamoDbReminderTable(
-        IOptions<DynamoDbReminderOptions> options, IOptions<ClusterOptions> clusterOptions, ILogger<DynamoDbReminderTable> logger)
+        IOptions<DynamoDbReminderOptions> options,
+        IOptions<ClusterOptions> clusterOptions,
+        ILogger<DynamoDbReminderTable> logger,
+        [FromKeyedServices(DynamoDbReminderOptions.ClientKey)] IAmazonDynamoDB? client = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clusterOptions);
         _options = options.Value;
         _serviceId = clusterOptions.Value.ServiceId;
         _logger = logger;
-        _client = DynamoDbClientFactory.Create(_options);
+        _client = new(client, () => DynamoDbClientFactory.Create(_options));
         _table = _options.FullTableName;
     }
 
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await DynamoDbTables.EnsureTableAsync(_client, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
+        await DynamoDbTables.EnsureTableAsync(_client.Value, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
         LogReady(_table, _serviceId);
     }
 
@@ -92,7 +103,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
     /// <inheritdoc />
     public async Task<ReminderEntry?> ReadRowAsync(GrainId grainId, string reminderName, CancellationToken cancellationToken)
     {
-        var response = await _client.GetItemAsync(new GetItemRequest
+        var response = await _client.Value.GetItemAsync(new GetItemRequest
         {
             TableName = _table,
             Key = KeyOf(grainId, reminderName),
@@ -112,7 +123,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
         item[StartAtAttribute] = Number(entry.StartAt.Kind == DateTimeKind.Local ? entry.StartAt.ToUniversalTime().Ticks : entry.StartAt.Ticks);
         item[PeriodAttribute] = Number(entry.Period.Ticks);
         item[ETagAttribute] = new AttributeValue { S = etag };
-        await _client.PutItemAsync(new PutItemRequest { TableName = _table, Item = item }, cancellationToken).ConfigureAwait(false);
+        await _client.Value.PutItemAsync(new PutItemRequest { TableName = _table, Item = item }, cancellationToken).ConfigureAwait(false);
         return etag;
     }
 
@@ -121,7 +132,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
     {
         try
         {
-            await _client.DeleteItemAsync(new DeleteItemRequest
+            await _client.Value.DeleteItemAsync(new DeleteItemRequest
             {
                 TableName = _table,
                 Key = KeyOf(grainId, reminderName),
@@ -146,7 +157,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
             var items = await QueryAsync(BucketKey(bucket), null, [], cancellationToken).ConfigureAwait(false);
             foreach (var item in items)
             {
-                await _client.DeleteItemAsync(new DeleteItemRequest
+                await _client.Value.DeleteItemAsync(new DeleteItemRequest
                 {
                     TableName = _table,
                     Key = new Dictionary<string, AttributeValue> { [PartitionKey] = item[PartitionKey], [SortKey] = item[SortKey] },
@@ -233,7 +244,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
         Dictionary<string, AttributeValue>? start = null;
         do
         {
-            var response = await _client.QueryAsync(new QueryRequest
+            var response = await _client.Value.QueryAsync(new QueryRequest
             {
                 TableName = _table,
                 ConsistentRead = true,

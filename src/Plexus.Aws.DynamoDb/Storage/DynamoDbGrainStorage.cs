@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Plexus.Aws.Client;
 using Plexus.Aws.DynamoDb.Internal;
 using Plexus.Aws.DynamoDb.Options;
 
@@ -62,20 +63,30 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
     private readonly string _serviceId;
     private readonly DynamoDbGrainStorageOptions _options;
     private readonly ILogger<DynamoDbGrainStorage> _logger;
-    private readonly IAmazonDynamoDB _client;
+    private readonly ProviderClient<IAmazonDynamoDB> _client;
     private readonly string _table;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates a storage named <paramref name="name"/> for the service <paramref name="serviceId"/>.</summary>
+    /// <summary>
+    /// Creates a storage named <paramref name="name"/> for the service <paramref name="serviceId"/>. It uses
+    /// <paramref name="client"/> (registered by name: a keyed service under <paramref name="name"/>) when given, else
+    /// a client built from <paramref name="options"/>.
+    /// </summary>
     public DynamoDbGrainStorage(
-        string name, string serviceId, DynamoDbGrainStorageOptions options, ILogger<DynamoDbGrainStorage> logger, TimeProvider? time = null)
+        string name,
+        string serviceId,
+        DynamoDbGrainStorageOptions options,
+        ILogger<DynamoDbGrainStorage> logger,
+        TimeProvider? time = null,
+        IAmazonDynamoDB? client = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _name = name;
         _serviceId = serviceId;
         _options = options;
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        _client = DynamoDbClientFactory.Create(options);
+        _client = new(client, () => DynamoDbClientFactory.Create(options));
         _table = options.FullTableName;
     }
 
@@ -190,7 +201,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
         PutItemResponse response;
         try
         {
-            response = await _client.PutItemAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await _client.Value.PutItemAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch (ConditionalCheckFailedException)
         {
@@ -224,7 +235,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
         (request.ConditionExpression, request.ExpressionAttributeNames, request.ExpressionAttributeValues) = Condition(grainState.ETag);
         try
         {
-            var response = await _client.DeleteItemAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = await _client.Value.DeleteItemAsync(request, cancellationToken).ConfigureAwait(false);
             await DeleteOldChunksAsync(pk, response.Attributes, cancellationToken).ConfigureAwait(false);
         }
         catch (ConditionalCheckFailedException)
@@ -251,10 +262,10 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
     /// <summary>Creates the table if needed and, with a time to live, turns DynamoDB's expiry on.</summary>
     internal async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        await DynamoDbTables.EnsureTableAsync(_client, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
+        await DynamoDbTables.EnsureTableAsync(_client.Value, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
         if (_options.TimeToLive.HasValue)
         {
-            await DynamoDbTables.EnsureTimeToLiveAsync(_client, _table, _options.TimeToLiveAttribute, _logger, cancellationToken).ConfigureAwait(false);
+            await DynamoDbTables.EnsureTimeToLiveAsync(_client.Value, _table, _options.TimeToLiveAttribute, _logger, cancellationToken).ConfigureAwait(false);
         }
 
         LogInitialized(_name, _table);
@@ -296,7 +307,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
 
     private async Task<Dictionary<string, AttributeValue>?> GetHeadAsync(string pk, CancellationToken cancellationToken)
     {
-        var response = await _client.GetItemAsync(new GetItemRequest
+        var response = await _client.Value.GetItemAsync(new GetItemRequest
         {
             TableName = _table,
             Key = HeadItemKey(pk),
@@ -368,7 +379,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
                 request.ProjectionExpression = "#pk, #sk";
             }
 
-            var response = await _client.QueryAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = await _client.Value.QueryAsync(request, cancellationToken).ConfigureAwait(false);
             foreach (var item in response.Items ?? [])
             {
                 yield return item;
@@ -442,7 +453,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50 * (1 << Math.Min(attempt, 6)), 2000)), cancellationToken).ConfigureAwait(false);
             }
 
-            var response = await _client.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, cancellationToken).ConfigureAwait(false);
+            var response = await _client.Value.BatchWriteItemAsync(new BatchWriteItemRequest { RequestItems = pending }, cancellationToken).ConfigureAwait(false);
             pending = response.UnprocessedItems;
         }
     }

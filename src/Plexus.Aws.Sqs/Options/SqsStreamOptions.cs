@@ -1,13 +1,13 @@
-using Orleans;
-
 namespace Plexus.Aws.Sqs.Options;
 
 /// <summary>
 /// Settings of an Orleans persistent stream provider on Amazon SQS: where the queues live, how they are named,
-/// and how messages are received, held and dead-lettered. Whatever is left unset comes from the AWS SDK's own
-/// configuration chain (<c>AWS_REGION</c>, <c>AWS_ENDPOINT_URL_SQS</c>, profiles, instance and task roles).
+/// and how messages are received, held and dead-lettered; the connection settings (region, <c>ServiceUrl</c>, keys,
+/// profile) are those every AWS provider shares (<see cref="AwsConnectionOptions"/>). Whatever is left unset comes
+/// from the AWS SDK's own configuration chain (<c>AWS_REGION</c>, <c>AWS_ENDPOINT_URL_SQS</c>, profiles, instance
+/// and task roles).
 /// </summary>
-public sealed class SqsStreamOptions
+public sealed class SqsStreamOptions : AwsConnectionOptions
 {
     /// <summary>The largest message body SQS accepts (1 MiB).</summary>
     public const int MaxMessageSizeLimit = 1024 * 1024;
@@ -20,35 +20,6 @@ public sealed class SqsStreamOptions
 
     /// <summary>The longest SQS visibility timeout (12 h).</summary>
     public static readonly TimeSpan MaxVisibilityTimeout = TimeSpan.FromHours(12);
-
-    /// <summary>
-    /// Gets or sets the AWS region, e.g. <c>eu-west-1</c>. Default is unset: the SDK's region chain
-    /// (<c>AWS_REGION</c>, the profile, the instance metadata) decides.
-    /// </summary>
-    public string? Region { get; set; }
-
-    /// <summary>
-    /// Gets or sets the SQS endpoint, e.g. <c>http://127.0.0.1:4566</c> for an emulator. Default is unset: the SDK
-    /// decides (<c>AWS_ENDPOINT_URL_SQS</c>, <c>AWS_ENDPOINT_URL</c>, or the region's public endpoint).
-    /// </summary>
-    public string? ServiceUrl { get; set; }
-
-    /// <summary>Gets or sets the access key id. Default is unset: the SDK's credential chain decides.</summary>
-    public string? AccessKey { get; set; }
-
-    /// <summary>Gets or sets the secret access key; required with <see cref="AccessKey"/>. Default is unset.</summary>
-    [Redact]
-    public string? SecretKey { get; set; }
-
-    /// <summary>Gets or sets the session token of temporary credentials, used with <see cref="AccessKey"/>. Default is unset.</summary>
-    [Redact]
-    public string? Token { get; set; }
-
-    /// <summary>
-    /// Gets or sets the name of a profile in the shared AWS credentials and config files. Default is unset: the
-    /// SDK's credential chain decides (which itself honours <c>AWS_PROFILE</c>).
-    /// </summary>
-    public string? ProfileName { get; set; }
 
     /// <summary>
     /// Gets or sets the start of every queue name, which keeps deployments sharing an account and region apart.

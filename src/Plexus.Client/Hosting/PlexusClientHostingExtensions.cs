@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
-using Plexus.Aws.DynamoDb.Hosting;
+using Plexus.Aws.Client;
 
 namespace Plexus.Client.Hosting;
 
@@ -47,7 +47,7 @@ public static class PlexusClientHostingExtensions
         {
             if (options.IsAws)
             {
-                client.UseDynamoDbClustering(options.Aws.ApplyTo);
+                client.UseDynamoDbClustering(options.Aws);
             }
             else
             {

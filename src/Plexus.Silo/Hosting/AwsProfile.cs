@@ -5,8 +5,11 @@ using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Streams;
 using Plexus.Actions;
+using Plexus.Aws;
 using Plexus.Aws.DynamoDb.Hosting;
+using Plexus.Aws.DynamoDb.Options;
 using Plexus.Aws.Sqs.Hosting;
+using Plexus.Aws.Sqs.Options;
 using Plexus.Execution;
 using Plexus.Hosting;
 
@@ -24,20 +27,29 @@ public static class AwsProfile
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
         var aws = PlexusAwsSettings.From(configuration);
+
+        // Plexus:Aws onto the providers' options: one connection per service, the prefixes that keep deployments apart.
+        void DynamoDb(DynamoDbOptions o)
+        {
+            aws.DynamoDbConnection().ApplyTo(o);
+            o.TablePrefix = aws.TablePrefix;
+        }
+
+        void Sqs(SqsStreamOptions o)
+        {
+            aws.SqsConnection().ApplyTo(o);
+            o.QueuePrefix = aws.QueuePrefix ?? o.QueuePrefix;
+        }
+
         return builder
             .Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (options.ClusterId, options.ServiceId))
             .ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true)
-            .UseDynamoDbClustering(aws.ApplyTo)
-            .AddDynamoDbGrainStorage(ActionGrain.StorageName, aws.ApplyTo)
-            .UseDynamoDbReminders(aws.ApplyTo)
+            .UseDynamoDbClustering(DynamoDb)
+            .AddDynamoDbGrainStorage(ActionGrain.StorageName, DynamoDb)
+            .UseDynamoDbReminders(DynamoDb)
             .AddSqsStreams(CommandStreams.ProviderName, streams =>
             {
-                streams.ConfigureSqs(sqs => sqs.Configure(o =>
-                {
-                    o.Region = aws.Region ?? o.Region;
-                    o.ServiceUrl = aws.SqsServiceUrl ?? o.ServiceUrl;
-                    o.QueuePrefix = aws.QueuePrefix ?? o.QueuePrefix;
-                }));
+                streams.ConfigureSqs(sqs => sqs.Configure(Sqs));
                 streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
             })
             .AddPlexusActions(configuration);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
+using Plexus.Aws.Client;
 using Plexus.Aws.DynamoDb.Clustering;
 using Plexus.Aws.DynamoDb.Hosting;
 using Plexus.Aws.DynamoDb.Options;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Messaging;
+using Plexus.Aws.Client;
 using Plexus.Aws.DynamoDb.Clustering;
 using Plexus.Aws.DynamoDb.Options;
 using Plexus.Tests.Contracts;

@@ -7,8 +7,9 @@ using Orleans;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Serialization;
+using Plexus.Aws;
+using Plexus.Aws.Client;
 using Plexus.Aws.DynamoDb.Hosting;
-using Plexus.Aws.DynamoDb.Internal;
 using Plexus.Aws.DynamoDb.Options;
 
 namespace Plexus.Tests.Aws.DynamoDb;
@@ -16,6 +17,7 @@ namespace Plexus.Tests.Aws.DynamoDb;
 /// <summary>Options of the DynamoDB providers: binding from configuration, validation at start, redaction, client building.</summary>
 public sealed class DynamoDbOptionsTests
 {
+    // Every key bound at once (keys and a profile together would fail validation; binding does not validate).
     private static readonly Dictionary<string, string?> FullSection = new()
     {
         ["Aws:DynamoDb:Region"] = "eu-west-1",
@@ -57,7 +59,7 @@ public sealed class DynamoDbOptionsTests
         }
     }
 
-    private static void AssertFullSection(DynamoDbOptions options)
+    private static void AssertConnection(AwsConnectionOptions options)
     {
         Assert.Equal("eu-west-1", options.Region);
         Assert.Equal("http://127.0.0.1:8000", options.ServiceUrl);
@@ -65,6 +67,11 @@ public sealed class DynamoDbOptionsTests
         Assert.Equal("secret-value-123", options.SecretKey);
         Assert.Equal("session-token-456", options.Token);
         Assert.Equal("plexus-profile", options.ProfileName);
+    }
+
+    private static void AssertFullSection(DynamoDbOptions options)
+    {
+        AssertConnection(options);
         Assert.Equal("prod-", options.TablePrefix);
         Assert.Equal("Members", options.TableName);
         Assert.Equal("prod-Members", options.FullTableName);
@@ -88,8 +95,10 @@ public sealed class DynamoDbOptionsTests
     {
         using var host = ClientHost((client, configuration) => client.UseDynamoDbClustering(configuration.GetSection("Aws:DynamoDb")));
 
-        AssertFullSection(host.Services.GetRequiredService<IOptions<DynamoDbGatewayOptions>>().Value);
-        Assert.IsType<Plexus.Aws.DynamoDb.Clustering.DynamoDbGatewayListProvider>(host.Services.GetRequiredService<Orleans.Messaging.IGatewayListProvider>());
+        var options = host.Services.GetRequiredService<IOptions<DynamoDbGatewayOptions>>().Value;
+        AssertConnection(options);
+        Assert.Equal("prod-Members", options.FullTableName);
+        Assert.IsType<DynamoDbGatewayListProvider>(host.Services.GetRequiredService<Orleans.Messaging.IGatewayListProvider>());
     }
 
     [Fact]
@@ -170,6 +179,8 @@ public sealed class DynamoDbOptionsTests
     [InlineData(nameof(DynamoDbOptions.SecretKey), "AccessKey=AKID")]
     [InlineData(nameof(DynamoDbOptions.AccessKey), "SecretKey=s3cret")]
     [InlineData(nameof(DynamoDbOptions.AccessKey), "Token=tok")]
+    [InlineData(nameof(DynamoDbOptions.ProfileName), "AccessKey=AKID;SecretKey=s3cret;ProfileName=dev")]
+    [InlineData(nameof(DynamoDbOptions.Region), "Region=EU West")]
     [InlineData(nameof(DynamoDbOptions.ServiceUrl), "ServiceUrl=localhost:8000")]
     [InlineData(nameof(DynamoDbOptions.TablePrefix), "TablePrefix=bad prefix/")]
     [InlineData(nameof(DynamoDbOptions.ReadCapacityUnits), "ReadCapacityUnits=0;WriteCapacityUnits=5")]

@@ -105,24 +105,25 @@ public sealed class SqsStreamOptionsTests
     }
 
     [Theory]
-    [InlineData("ReceiveBatchSize", "11", "ReceiveBatchSize is invalid: 11 is outside 1 to 10")]
-    [InlineData("ReceiveWaitTime", "00:00:21", "ReceiveWaitTime is invalid")]
-    [InlineData("ReceiveWaitTime", "00:00:01.5", "ReceiveWaitTime is invalid")]
-    [InlineData("VisibilityTimeout", "00:00:01", "VisibilityTimeout is invalid")]
-    [InlineData("VisibilityTimeout", "13:00:00", "VisibilityTimeout is invalid")]
-    [InlineData("PartitionCount", "0", "PartitionCount is invalid")]
-    [InlineData("MaxReceiveCount", "0", "MaxReceiveCount is invalid")]
-    [InlineData("MaxMessageSize", "2000000", "MaxMessageSize is invalid")]
-    [InlineData("ServiceUrl", "not a url", "ServiceUrl is invalid")]
-    [InlineData("AccessKey", "AKIAEXAMPLE", "SecretKey is invalid: AccessKey and SecretKey must be set together")]
-    [InlineData("Token", "t", "Token is invalid")]
+    [InlineData("ReceiveBatchSize", "11", "ReceiveBatchSize must be from 1 to 10 (an SQS receive returns at most 10 messages); it is 11.")]
+    [InlineData("ReceiveWaitTime", "00:00:21", "ReceiveWaitTime must be a whole number of seconds from 0 to 20")]
+    [InlineData("ReceiveWaitTime", "00:00:01.5", "ReceiveWaitTime must be a whole number of seconds")]
+    [InlineData("VisibilityTimeout", "00:00:01", "VisibilityTimeout must be a whole number of seconds from 2 s to 12 h")]
+    [InlineData("VisibilityTimeout", "13:00:00", "VisibilityTimeout must be")]
+    [InlineData("PartitionCount", "0", "PartitionCount must be from 1 to 1000; it is 0.")]
+    [InlineData("MaxReceiveCount", "0", "MaxReceiveCount must be from 1 to 1000; it is 0.")]
+    [InlineData("MaxMessageSize", "2000000", "MaxMessageSize must be from 1,024 to 1,048,576 bytes")]
+    [InlineData("QueuePrefix", " ", "QueuePrefix is blank")]
+    [InlineData("ServiceUrl", "not a url", "ServiceUrl 'not a url' is not an absolute http(s) URL")]
+    [InlineData("AccessKey", "AKIAEXAMPLE", "AccessKey is set but SecretKey is not")]
+    [InlineData("Token", "t", "Token is set but AccessKey is not")]
     public void Validator_BadSetting_FailsNamingIt(string key, string value, string expected)
     {
         using var host = BuildHost(new() { [$"Sqs:{key}"] = value });
 
         var error = Assert.Throws<OrleansConfigurationException>(() => Validate(host));
 
-        Assert.StartsWith($"SQS stream provider '{Provider}': ", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"SQS stream provider '{Provider}' is not configured correctly (1 problem):", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 

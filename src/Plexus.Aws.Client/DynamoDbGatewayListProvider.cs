@@ -1,15 +1,14 @@
 using Amazon.DynamoDBv2;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Configuration;
 using Orleans.Messaging;
 using Orleans.Runtime;
-using Plexus.Aws.DynamoDb.Internal;
-using Plexus.Aws.DynamoDb.Options;
-using static Plexus.Aws.DynamoDb.Clustering.MembershipRecords;
+using static Plexus.Aws.Client.MembershipRecords;
 
-namespace Plexus.Aws.DynamoDb.Clustering;
+namespace Plexus.Aws.Client;
 
 /// <summary>
 /// Lets a client find the cluster's gateways: the active silos of its cluster in the DynamoDB membership table that
@@ -20,20 +19,28 @@ public sealed partial class DynamoDbGatewayListProvider : IGatewayListProvider, 
     private readonly DynamoDbGatewayOptions _options;
     private readonly string _clusterId;
     private readonly ILogger<DynamoDbGatewayListProvider> _logger;
-    private readonly IAmazonDynamoDB _client;
+    private readonly ProviderClient<IAmazonDynamoDB> _client;
 
-    /// <summary>Creates the provider for the cluster named by <see cref="ClusterOptions.ClusterId"/>.</summary>
+    /// <summary>
+    /// Creates the provider for the cluster named by <see cref="ClusterOptions.ClusterId"/>. It uses
+    /// <paramref name="client"/> (in a container: the keyed service <see cref="DynamoDbGatewayOptions.ClientKey"/>) when
+    /// given, else a client built from <paramref name="options"/>.
+    /// </summary>
     public DynamoDbGatewayListProvider(
         IOptions<DynamoDbGatewayOptions> options,
         IOptions<ClusterOptions> clusterOptions,
         IOptions<GatewayOptions> gatewayOptions,
-        ILogger<DynamoDbGatewayListProvider> logger)
+        ILogger<DynamoDbGatewayListProvider> logger,
+        [FromKeyedServices(DynamoDbGatewayOptions.ClientKey)] IAmazonDynamoDB? client = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clusterOptions);
+        ArgumentNullException.ThrowIfNull(gatewayOptions);
         _options = options.Value;
         _clusterId = clusterOptions.Value.ClusterId;
         _logger = logger;
         MaxStaleness = gatewayOptions.Value.GatewayListRefreshPeriod;
-        _client = DynamoDbClientFactory.Create(_options);
+        _client = new(client, () => DynamoDbClientFactory.Create(_options));
     }
 
     /// <inheritdoc />
@@ -48,7 +55,7 @@ public sealed partial class DynamoDbGatewayListProvider : IGatewayListProvider, 
     /// <inheritdoc />
     public async Task<IList<Uri>> GetGatewaysAsync(CancellationToken cancellationToken)
     {
-        var items = await DynamoDbMembershipTable.QueryPartitionAsync(_client, _options.FullTableName, _clusterId, cancellationToken).ConfigureAwait(false);
+        var items = await QueryPartitionAsync(_client.Value, _options.FullTableName, _clusterId, cancellationToken).ConfigureAwait(false);
         var gateways = items
             .Where(i => i[RowKey].S != VersionRowKey)
             .Where(i => (SiloStatus)IntOf(i, Status) == SiloStatus.Active && IntOf(i, ProxyPort) > 0)

@@ -1,14 +1,15 @@
 using System.Globalization;
+using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Orleans;
 using Orleans.Runtime;
 
-namespace Plexus.Aws.DynamoDb.Clustering;
+namespace Plexus.Aws.Client;
 
 /// <summary>
 /// How membership rows look in the table. One partition per cluster (<see cref="ClusterId"/>); in it one row per silo
 /// keyed by its address, and one version row whose etag changes with every membership change. Times are kept as UTC
-/// ticks so they come back exactly.
+/// ticks so they come back exactly. The silos' membership table writes these rows; clients read them to find gateways.
 /// </summary>
 internal static class MembershipRecords
 {
@@ -30,6 +31,47 @@ internal static class MembershipRecords
     public const string SuspectTimes = "SuspectTimes";
     public const string Suspecter = "Silo";
     public const string SuspectTime = "Time";
+
+    public static IReadOnlyList<KeySchemaElement> KeySchema { get; } =
+    [
+        new KeySchemaElement(ClusterId, KeyType.HASH),
+        new KeySchemaElement(RowKey, KeyType.RANGE),
+    ];
+
+    public static IReadOnlyList<AttributeDefinition> AttributeDefinitions { get; } =
+    [
+        new AttributeDefinition(ClusterId, ScalarAttributeType.S),
+        new AttributeDefinition(RowKey, ScalarAttributeType.S),
+    ];
+
+    /// <summary>Every row of the cluster's partition (silo rows and the version row), read consistently, page by page.</summary>
+    public static async Task<List<Dictionary<string, AttributeValue>>> QueryPartitionAsync(
+        IAmazonDynamoDB client, string table, string clusterId, CancellationToken cancellationToken)
+    {
+        var items = new List<Dictionary<string, AttributeValue>>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var response = await client.QueryAsync(new QueryRequest
+            {
+                TableName = table,
+                KeyConditionExpression = "#cluster = :cluster",
+                ExpressionAttributeNames = new Dictionary<string, string> { ["#cluster"] = ClusterId },
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":cluster"] = new() { S = clusterId } },
+                ConsistentRead = true,
+                ExclusiveStartKey = start,
+            }, cancellationToken).ConfigureAwait(false);
+            if (response.Items is { } page)
+            {
+                items.AddRange(page);
+            }
+
+            start = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+
+        return items;
+    }
 
     public static Dictionary<string, AttributeValue> Key(string clusterId, string rowKey) => new()
     {
