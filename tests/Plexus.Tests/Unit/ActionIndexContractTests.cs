@@ -1,0 +1,188 @@
+using Plexus.Actions;
+using Plexus.Queries;
+
+namespace Plexus.Tests.Unit;
+
+/// <summary>
+/// What every action index must do, whatever it keeps entries in: one subclass per backend supplies
+/// <see cref="CreateIndexAsync"/>. Each test gets an index of a service id of its own.
+/// </summary>
+public abstract class ActionIndexContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
+    private static readonly ActionStatus[] Statuses = [ActionStatus.Queued, ActionStatus.Running, ActionStatus.Succeeded, ActionStatus.Failed, ActionStatus.Cancelled];
+    private static readonly string[] Commands = ["evaluate accuracy", "evaluate recall", "prepare --set s1", "report_%"];
+    private static readonly string[] Submitters = ["alice@lab", "bob@lab", "carol@ci"];
+
+    protected IActionIndex Index { get; private set; } = null!;
+
+    /// <summary>Gets a service id no other test uses.</summary>
+    protected string ServiceId { get; } = "plexus-test-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Creates an index for <paramref name="serviceId"/> on the backend.</summary>
+    protected abstract Task<IActionIndex> CreateIndexAsync(string serviceId);
+
+    public virtual async Task InitializeAsync() => Index = await CreateIndexAsync(ServiceId);
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    private static ActionListItem Item(int n, ActionStatus? status = null, long version = 1) => new()
+    {
+        Id = Guid.CreateVersion7(T0.AddSeconds(n)),
+        Status = status ?? Statuses[n % Statuses.Length],
+        Command = Commands[n % Commands.Length],
+        Submitter = Submitters[n % Submitters.Length],
+        QueuedAt = T0.AddSeconds(n),
+        StartedAt = T0.AddSeconds(n + 0.5),
+        FinishedAt = n % 2 == 0 ? T0.AddSeconds(n + 1.25) : null,
+        Percent = n % 3 == 0 ? 37.5 : null,
+        Attempt = 1 + n % 2,
+        Version = version,
+    };
+
+    private async Task<List<ActionListItem>> StoreAsync(int count)
+    {
+        var items = Enumerable.Range(0, count).Select(n => Item(n)).ToList();
+        foreach (var chunk in items.Chunk(50))
+        {
+            await Task.WhenAll(chunk.Select(item => Index.UpsertAsync(item)));
+        }
+
+        return items;
+    }
+
+    private async Task<List<ActionListItem>> AllPagesAsync(ActionQuery query, Func<int, Task>? betweenPages = null)
+    {
+        var seen = new List<ActionListItem>();
+        for (var page = 0; ; page++)
+        {
+            var result = await Index.QueryAsync(query);
+            seen.AddRange(result.Items);
+            if (result.Next is null)
+            {
+                return seen;
+            }
+
+            Assert.True(page < 1000, "Paging did not end.");
+            query = query with { Cursor = result.Next };
+            if (betweenPages is not null)
+            {
+                await betweenPages(page);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task UpsertAsync_New_RoundTripsEveryField()
+    {
+        var item = Item(3);
+
+        await Index.UpsertAsync(item);
+        var page = await Index.QueryAsync(new ActionQuery());
+
+        Assert.Equal(item, Assert.Single(page.Items));
+        Assert.Null(page.Next);
+    }
+
+    [Fact]
+    public async Task UpsertAsync_SameOrOlderVersion_ChangesNothingAndANewerOneReplaces()
+    {
+        var running = Item(1, ActionStatus.Running, version: 2);
+        await Index.UpsertAsync(running);
+
+        await Index.UpsertAsync(running with { Status = ActionStatus.Queued, Version = 1 });
+        await Index.UpsertAsync(running with { Status = ActionStatus.Failed, Version = 2 });
+        var unchanged = Assert.Single((await Index.QueryAsync(new ActionQuery())).Items);
+        await Index.UpsertAsync(running with { Status = ActionStatus.Succeeded, Version = 3, Percent = 100 });
+        var replaced = Assert.Single((await Index.QueryAsync(new ActionQuery())).Items);
+
+        Assert.Equal(running, unchanged);
+        Assert.Equal(ActionStatus.Succeeded, replaced.Status);
+        Assert.Equal(100, replaced.Percent);
+    }
+
+    [Fact]
+    public async Task QueryAsync_EveryFilterCombination_ReturnsExactlyTheMatchingActionsNewestFirstWithTheirCounts()
+    {
+        var items = await StoreAsync(500);
+        ActionStatus[][] statusFilters = [[], [ActionStatus.Failed], [ActionStatus.Running, ActionStatus.Queued]];
+        string?[] prefixes = [null, "evaluate", "evaluate r", "report_", "nothing"];
+        string?[] submitters = [null, "bob@lab"];
+        (DateTimeOffset? Since, DateTimeOffset? Until)[] windows = [(null, null), (T0.AddSeconds(100), null), (T0.AddSeconds(50), T0.AddSeconds(350))];
+        foreach (var statuses in statusFilters)
+        foreach (var prefix in prefixes)
+        foreach (var submitter in submitters)
+        foreach (var (since, until) in windows)
+        {
+            var query = new ActionQuery { Statuses = [.. statuses], CommandPrefix = prefix, Submitter = submitter, Since = since, Until = until, Limit = 1000 };
+            var expected = items
+                .Where(i => statuses.Length == 0 || statuses.Contains(i.Status))
+                .Where(i => prefix is null || i.Command.StartsWith(prefix, StringComparison.Ordinal))
+                .Where(i => submitter is null || i.Submitter == submitter)
+                .Where(i => (since is null || i.QueuedAt >= since) && (until is null || i.QueuedAt < until))
+                .OrderByDescending(i => i.QueuedAt)
+                .ToList();
+
+            var page = await Index.QueryAsync(query);
+
+            var what = $"statuses [{string.Join(",", statuses)}], prefix {prefix}, submitter {submitter}, since {since}, until {until}";
+            Assert.True(expected.Select(i => i.Id).SequenceEqual(page.Items.Select(i => i.Id)), $"Wrong items for {what}.");
+            Assert.Equal(expected.GroupBy(i => i.Status).ToDictionary(g => g.Key, g => (long)g.Count()), page.Counts);
+        }
+    }
+
+    [Fact]
+    public async Task QueryAsync_PagingWhileNewActionsArrive_VisitsEachStoredActionExactlyOnce()
+    {
+        var items = await StoreAsync(230);
+        var later = 1000;
+
+        var seen = await AllPagesAsync(new ActionQuery { Limit = 17 }, async _ =>
+        {
+            // Newer actions sort before the cursor, so they never show up on later pages nor push items off them.
+            await Index.UpsertAsync(Item(later++));
+        });
+
+        Assert.Equal(items.OrderByDescending(i => i.QueuedAt).Select(i => i.Id), seen.Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task QueryAsync_ActionsQueuedAtTheSameMoment_PagesThroughThemByIdWithoutLoss()
+    {
+        var items = Enumerable.Range(0, 40).Select(n => Item(0) with { Id = Guid.NewGuid() }).ToList();
+        foreach (var item in items)
+        {
+            await Index.UpsertAsync(item);
+        }
+
+        var seen = await AllPagesAsync(new ActionQuery { Limit = 7 });
+
+        Assert.Equal(40, seen.Select(i => i.Id).Distinct().Count());
+        Assert.Equal(items.Select(i => i.Id).Order(), seen.Select(i => i.Id).Order());
+    }
+
+    [Fact]
+    public async Task QueryAsync_LastPage_HasNoNextAndAFullPageBeforeItHasOne()
+    {
+        await StoreAsync(10);
+
+        var first = await Index.QueryAsync(new ActionQuery { Limit = 5 });
+        var second = await Index.QueryAsync(new ActionQuery { Limit = 5, Cursor = first.Next });
+
+        Assert.NotNull(first.Next);
+        Assert.Equal(5, second.Items.Count);
+        Assert.Null(second.Next);
+    }
+
+    [Fact]
+    public async Task QueryAsync_AnotherServiceId_SeesNothingOfThisOne()
+    {
+        await StoreAsync(5);
+        var other = await CreateIndexAsync("plexus-test-" + Guid.NewGuid().ToString("N"));
+
+        var page = await other.QueryAsync(new ActionQuery());
+
+        Assert.Empty(page.Items);
+        Assert.Empty(page.Counts);
+    }
+}
