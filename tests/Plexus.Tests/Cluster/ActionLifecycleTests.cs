@@ -5,10 +5,11 @@ using Plexus.Execution;
 
 namespace Plexus.Tests.Cluster;
 
+[Trait(Category.Name, Category.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class ActionLifecycleTests(ClusterFixture fixture)
 {
-    private static readonly TimeSpan Deadline = Waiting.Deadline;
+    private static readonly TimeSpan Deadline = Poll.DefaultTimeout;
 
     [Fact]
     public async Task Dispatch_EchoCommand_SucceedsWithStdout()
@@ -176,8 +177,9 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
         var pidFile = Path.Combine(fixture.WorkDir, $"pids-{Guid.NewGuid():N}");
         var queued = await fixture.Actions.DispatchAsync(new ActionRequest(
             $"sh 'trap \"\" TERM; sleep 60 & echo $$ $! > {pidFile}; echo started; wait'", "tests"));
-        await WaitUntilAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).EndsWith('\n'), "the command to start");
-        var pids = File.ReadAllText(pidFile).Split(' ', StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
+        var pidLine = await Poll.UntilAsync(() => Task.FromResult(File.Exists(pidFile) ? File.ReadAllText(pidFile) : ""), text => text.EndsWith('\n'), Deadline,
+            $"the command to write its pids to {pidFile}", text => $"'{text}'");
+        var pids = pidLine.Split(' ', StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
 
         var answer = await fixture.Actions.CancelAsync(queued.Id, "tester");
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
@@ -263,29 +265,15 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
     private static bool IsAlive(int pid) =>
         File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('Z');
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < until, $"Awaited {what}.");
-            await Task.Delay(20);
-        }
-    }
 
     // Starts one slow command per worker and returns once all of them run, so the next dispatch waits in the queue.
     private async Task<ActionSnapshot[]> OccupyAllWorkersAsync()
     {
         var blockers = await Task.WhenAll(Enumerable.Range(0, ClusterFixture.Concurrency)
             .Select(_ => fixture.Actions.DispatchAsync(new ActionRequest("sh 'sleep 1.5'", "tests"))));
-        var until = DateTime.UtcNow + Deadline;
         foreach (var blocker in blockers)
         {
-            while ((await fixture.Actions.GetAsync(blocker.Id))!.Status == ActionStatus.Queued)
-            {
-                Assert.True(DateTime.UtcNow < until, $"Awaited blocker {blocker.Id} to start.");
-                await Task.Delay(20);
-            }
+            await fixture.Actions.UntilAsync(blocker.Id, a => a.Status != ActionStatus.Queued, "the blocking command to start");
         }
 
         return blockers;
@@ -312,15 +300,8 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
             _listener.Start();
         }
 
-        public async Task WaitForAsync(long expected, TimeSpan deadline)
-        {
-            var until = DateTime.UtcNow + deadline;
-            while (Interlocked.Read(ref _count) < expected)
-            {
-                Assert.True(DateTime.UtcNow < until, $"Awaited {expected} dropped envelopes; saw {Interlocked.Read(ref _count)}.");
-                await Task.Delay(20);
-            }
-        }
+        public Task WaitForAsync(long expected, TimeSpan deadline) =>
+            Poll.UntilAsync(() => Task.FromResult(Interlocked.Read(ref _count)), count => count >= expected, deadline, $"{expected} dropped envelope(s)");
 
         public void Dispose() => _listener.Dispose();
     }

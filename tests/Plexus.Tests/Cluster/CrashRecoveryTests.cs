@@ -8,6 +8,7 @@ namespace Plexus.Tests.Cluster;
 /// A silo dies in the middle of a command: the action's lease lapses and the attempt is run again on a silo
 /// that lives. Each test deploys its own cluster (2 s leases and recovery checks) and kills silos of it.
 /// </summary>
+[Trait(Category.Name, Category.Cluster)]
 public sealed class CrashRecoveryTests : IAsyncLifetime
 {
     private readonly TempCluster _silos = new("plexus-crash-");
@@ -31,15 +32,9 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     });
 
     // Waits until the command itself has started (it writes a line first), so the kill interrupts a real run.
-    private static async Task WaitForLinesAsync(string file, int count)
-    {
-        var until = DateTime.UtcNow + Waiting.Deadline;
-        while (!File.Exists(file) || File.ReadAllLines(file).Length < count)
-        {
-            Assert.True(DateTime.UtcNow < until, $"Awaited {count} line(s) in {file}.");
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitForLinesAsync(string file, int count) =>
+        Poll.UntilAsync(() => Task.FromResult(File.Exists(file) ? File.ReadAllLines(file).Length : 0), lines => lines >= count, Poll.DefaultTimeout,
+            $"{count} line(s) in {file}", lines => $"{lines} line(s)");
 
     [Fact]
     public async Task SiloCrash_MidRun_ReRunsTheActionOnAnotherSiloAsAttempt2()

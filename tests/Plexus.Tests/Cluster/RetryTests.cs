@@ -3,6 +3,7 @@ using Plexus.Actions;
 namespace Plexus.Tests.Cluster;
 
 /// <summary>Retry policy, attempt records and idempotent dispatch on one silo (retry delays 0.2–1 s).</summary>
+[Trait(Category.Name, Category.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class RetryTests(ClusterFixture fixture)
 {

@@ -3,6 +3,7 @@ using Xunit;
 namespace Plexus.Tests.EndToEnd;
 
 /// <summary>Input the cluster must refuse with a message and exit code 64, without storing anything.</summary>
+[Trait(Category.Name, Category.EndToEnd)]
 [Collection(SharedSiloCollection.Name)]
 public sealed class InvalidInputTests(SiloFixture fixture)
 {

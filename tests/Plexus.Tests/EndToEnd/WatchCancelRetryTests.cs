@@ -4,6 +4,7 @@ using Xunit;
 namespace Plexus.Tests.EndToEnd;
 
 /// <summary><c>watch</c>, <c>cancel</c>, retries and idempotency keys through the real client and silo.</summary>
+[Trait(Category.Name, Category.EndToEnd)]
 [Collection(SharedSiloCollection.Name)]
 public sealed class WatchCancelRetryTests(SiloFixture fixture)
 {

@@ -4,6 +4,7 @@ using Xunit;
 
 namespace Plexus.Tests.Unit;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class CommandCatalogTests
 {
     private static CommandCatalog Catalog(params (string Name, CommandDefinition Definition)[] commands)

@@ -10,6 +10,7 @@ using Xunit;
 namespace Plexus.Tests.Unit;
 
 /// <summary>Binding of <see cref="ExecutionOptions"/> from configuration, through the registration the silo uses.</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class ExecutionOptionsTests
 {
     // Builds (but never starts) a host whose silo registers Plexus the way the real silo does.

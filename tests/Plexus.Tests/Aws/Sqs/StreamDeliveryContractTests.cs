@@ -3,7 +3,6 @@ using Orleans.Providers.Streams.Common;
 using Orleans.Runtime;
 using Orleans.Streams;
 using Orleans.TestingHost;
-using Plexus.Tests.EndToEnd;
 
 namespace Plexus.Tests.Aws.Sqs;
 
@@ -121,8 +120,10 @@ public abstract class StreamDeliveryContractTests(IStreamClusterFixture fixture)
     }
 }
 
+[Trait(Category.Name, Category.Aws)]
 [Collection(SqsClusterCollection.Name)]
 public sealed class SqsStreamDeliveryTests(SqsClusterFixture fixture) : StreamDeliveryContractTests(fixture);
 
+[Trait(Category.Name, Category.Aws)]
 [Collection(MemoryStreamClusterCollection.Name)]
 public sealed class MemoryStreamDeliveryTests(MemoryStreamClusterFixture fixture) : StreamDeliveryContractTests(fixture);
