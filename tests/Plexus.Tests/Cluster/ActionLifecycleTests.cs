@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Orleans.Streams;
+using Orleans.TestingHost;
 using Plexus.Actions;
 using Plexus.Execution;
 
@@ -81,7 +82,7 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
     public async Task Envelope_DeliveredTwice_RunsOnce()
     {
         var marker = Path.Combine(fixture.WorkDir, $"runs-{Guid.NewGuid():N}");
-        using var dropped = new DroppedEnvelopes();
+        using var dropped = new DroppedEnvelopes(fixture.Cluster);
         var queued = await fixture.Actions.DispatchAsync(new ActionRequest($"sh 'echo run >> {marker}; sleep 0.3'", "tests"));
 
         // Two more deliveries of the very same envelope: one while the first may still be queued or running, one after.
@@ -127,7 +128,7 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
     public async Task Cancel_QueuedAction_EndsCancelledAndNeverRuns()
     {
         var marker = Path.Combine(fixture.WorkDir, $"cancelled-{Guid.NewGuid():N}");
-        using var dropped = new DroppedEnvelopes();
+        using var dropped = new DroppedEnvelopes(fixture.Cluster);
         var blockers = await OccupyAllWorkersAsync();
         var queued = await fixture.Actions.DispatchAsync(new ActionRequest($"sh 'echo ran > {marker}'", "tests"));
 
@@ -281,14 +282,18 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
 
     private Task<ActionSnapshot> WaitAsync(Guid id) => fixture.Actions.FinalAsync(id);
 
-    /// <summary>Counts envelopes the workers dropped as not startable, from the workers' own metric.</summary>
+    /// <summary>
+    /// Counts envelopes the workers of this test's cluster dropped as not startable, from the workers' own metric. The
+    /// meter is process-wide: measurements of other clusters running in parallel are told apart by their silo tag.
+    /// </summary>
     private sealed class DroppedEnvelopes : IDisposable
     {
         private readonly MeterListener _listener = new();
         private long _count;
 
-        public DroppedEnvelopes()
+        public DroppedEnvelopes(InProcessTestCluster cluster)
         {
+            var silos = cluster.Silos.Select(s => s.SiloAddress.ToString()).ToHashSet(StringComparer.Ordinal);
             _listener.InstrumentPublished = (instrument, listener) =>
             {
                 if (instrument.Meter.Name == WorkerMetrics.MeterName && instrument.Name == "plexus.worker.envelopes.dropped")
@@ -296,7 +301,16 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
                     listener.EnableMeasurementEvents(instrument);
                 }
             };
-            _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, value));
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag is { Key: WorkerMetrics.SiloTag, Value: string silo } && silos.Contains(silo))
+                    {
+                        Interlocked.Add(ref _count, value);
+                    }
+                }
+            });
             _listener.Start();
         }
 
