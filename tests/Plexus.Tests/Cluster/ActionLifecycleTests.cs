@@ -188,7 +188,8 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
 
         Assert.True(answer.Accepted, answer.Message);
         Assert.Equal(ActionStatus.Cancelled, final.Status);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2 + 2), $"cancel took {stopwatch.Elapsed}");
+        // The 2 s grace period, then SIGKILL; generous slack for a loaded machine, far below the command's own 60 s.
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2 + 10), $"cancel took {stopwatch.Elapsed}");
         Assert.Equal(StopReason.Cancelled, final.Result!.StoppedBy);
         Assert.Equal(ResultStatus.Error, final.Result.Status);
         Assert.Contains("started", final.Result.Stdout, StringComparison.Ordinal);
