@@ -26,6 +26,28 @@ public sealed class CommandCatalogTests
     }
 
     [Fact]
+    public void Unrunnable_EntriesWhoseProgramCannotStart_AreListedWithTheReasonAndTheOthersAreNot()
+    {
+        var elsewhere = new CommandDefinition { Executable = "echo", WorkingDirectory = "/nonexistent/folder" };
+        var catalog = Catalog(
+            ("echo", Definition("echo")),
+            ("ghost", Definition("/nonexistent/ghost-program")),
+            ("folder", Definition("/tmp")),
+            ("elsewhere", elsewhere),
+            ("shell", Definition("/bin/sh", "-c")));
+
+        var unrunnable = catalog.Unrunnable();
+
+        Assert.Equal(
+            [
+                ("elsewhere", "echo", "its working directory '/nonexistent/folder' does not exist"),
+                ("folder", "/tmp", "it is a directory, not a program"),
+                ("ghost", "/nonexistent/ghost-program", "the program was not found"),
+            ],
+            unrunnable);
+    }
+
+    [Fact]
     public void Resolve_UnknownCommand_IsRejectedListingAllowedNames()
     {
         var catalog = Catalog(("sleep", Definition("sleep")), ("echo", Definition("echo")), ("demo", Definition("plexus-demo")));
