@@ -254,10 +254,11 @@ public static class ClientCommands
         }
     }
 
-    // A followed action exits like its command did.
+    // A followed action exits like its command did. A stopped command's exit code (143 after SIGTERM) is the stop's
+    // doing, not the command's answer: it counts as no exit code.
     private static int ExitCodeOf(ActionSnapshot action)
     {
-        if (action.Result is { ExitCode: { } exitCode })
+        if (action.Result is { ExitCode: { } exitCode, StoppedBy: null })
         {
             return exitCode;
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Plexus.Execution;
 
 namespace Plexus.Commands;
 
@@ -20,6 +21,20 @@ public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
     /// <see cref="CommandRejectedException"/> naming the broken rule.
     /// </summary>
     public void Validate(string command) => Resolve(command);
+
+    /// <summary>
+    /// Returns the entries whose program cannot start on this silo, each with the reason a run would give. They stay
+    /// in the catalog (another silo may have the program, or it may be installed later); a dispatch of one fails.
+    /// </summary>
+    public IReadOnlyList<(string Name, string Executable, string Problem)> Unrunnable() =>
+    [
+        .. options.CurrentValue.Commands
+            .OrderBy(entry => entry.Key, StringComparer.Ordinal)
+            .Select(entry => (entry.Key, entry.Value.Executable,
+                ExecutableLocator.Prepare(new ProcessSpec(entry.Value.Executable, [], entry.Value.WorkingDirectory, entry.Value.Environment)).Problem))
+            .Where(entry => entry.Problem is not null)
+            .Select(entry => (entry.Key, entry.Executable, entry.Problem!)),
+    ];
 
     /// <summary>Returns the process for <paramref name="command"/>, or throws <see cref="CommandRejectedException"/>.</summary>
     public ProcessSpec Resolve(string command)

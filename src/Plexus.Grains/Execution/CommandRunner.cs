@@ -65,7 +65,7 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
             return new ProcessOutcome(null, null, stdout, stderr, Stopped: true);
         }
 
-        var (path, problem) = Prepare(spec);
+        var (path, problem) = ExecutableLocator.Prepare(spec);
         if (path is null)
         {
             return new ProcessOutcome(null, StartError(spec, problem), stdout, stderr, Stopped: false);
@@ -224,16 +224,6 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
         }
 
         return found;
-    }
-
-    private static (string? Path, string? Problem) Prepare(ProcessSpec spec)
-    {
-        if (spec.WorkingDirectory is { } directory && !Directory.Exists(directory))
-        {
-            return (null, $"its working directory '{directory}' does not exist");
-        }
-
-        return ExecutableLocator.Locate(spec.Executable);
     }
 
     // The silo's environment with the command's own variables on top.

@@ -1,3 +1,5 @@
+using Plexus.Commands;
+
 namespace Plexus.Execution;
 
 /// <summary>
@@ -6,6 +8,20 @@ namespace Plexus.Execution;
 /// </summary>
 internal static class ExecutableLocator
 {
+    /// <summary>
+    /// Returns the absolute path of the program <paramref name="spec"/> runs, or why it cannot start: its working
+    /// directory is missing, or <see cref="Locate"/> finds no program to run.
+    /// </summary>
+    public static (string? Path, string? Problem) Prepare(ProcessSpec spec)
+    {
+        if (spec.WorkingDirectory is { } directory && !Directory.Exists(directory))
+        {
+            return (null, $"its working directory '{directory}' does not exist");
+        }
+
+        return Locate(spec.Executable);
+    }
+
     /// <summary>
     /// Returns the absolute path of <paramref name="executable"/>, or why there is none. A name holding '/' is a
     /// path (relative ones against the silo's working directory); a bare name is looked up next to the silo's

@@ -13,6 +13,9 @@ public sealed partial class WorkerPool
     [LoggerMessage(Level = LogLevel.Error, Message = "Action {ActionId}: attempt {Attempt} could not be run or reported")]
     private partial void LogAttemptFailed(Exception exception, Guid actionId, int attempt);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Catalog command '{Name}' (program '{Executable}') cannot start on this silo: {Problem}; dispatching it will fail")]
+    private partial void LogUnrunnableCommand(string name, string executable, string problem);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live report of attempt {Attempt} could not be sent")]
     private partial void LogReportFailed(Exception exception, int attempt);
 }

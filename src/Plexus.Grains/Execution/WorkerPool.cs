@@ -43,8 +43,22 @@ public sealed partial class WorkerPool(
 
     private WorkerInfo Worker => new(silo.SiloAddress.ToString(), Environment.MachineName);
 
+    private KeyValuePair<string, object?> SiloTag => new(WorkerMetrics.SiloTag, silo.SiloAddress.ToString());
+
     /// <summary>Queues <paramref name="envelope"/> for the next free worker.</summary>
     public void Enqueue(CommandEnvelope envelope) => _queue.Writer.TryWrite(envelope);
+
+    /// <inheritdoc />
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Said once at start, where the operator looks, rather than only in each failed action.
+        foreach (var (name, executable, problem) in catalog.Unrunnable())
+        {
+            LogUnrunnableCommand(name, executable, problem);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
 
     /// <inheritdoc />
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -79,16 +93,16 @@ public sealed partial class WorkerPool(
         var controlReference = grains.CreateObjectReference<IAttemptControl>(control);
         if (await action.TryStartAsync(envelope.Attempt, worker, controlReference).ConfigureAwait(false) is not { } started)
         {
-            WorkerMetrics.EnvelopesDropped.Add(1);
+            WorkerMetrics.EnvelopesDropped.Add(1, SiloTag);
             LogDuplicateDropped(envelope.ActionId, envelope.Attempt);
             return;
         }
 
-        WorkerMetrics.AttemptsStarted.Add(1);
+        WorkerMetrics.AttemptsStarted.Add(1, SiloTag);
 
         var result = await RunAsync(action, started, worker, control, stoppingToken).ConfigureAwait(false);
         await _report.ExecuteAsync(async _ => await action.CompleteAsync(result).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
-        WorkerMetrics.AttemptsFinished.Add(1, new KeyValuePair<string, object?>("status", result.Status));
+        WorkerMetrics.AttemptsFinished.Add(1, SiloTag, new KeyValuePair<string, object?>(WorkerMetrics.StatusTag, result.Status));
         LogAttemptFinished(envelope.ActionId, envelope.Attempt, result.Status, result.ExitCode, result.Duration.TotalMilliseconds);
     }
 

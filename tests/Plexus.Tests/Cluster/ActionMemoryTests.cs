@@ -11,6 +11,7 @@ namespace Plexus.Tests.Cluster;
 /// memory once its last follower is done, and stays readable. Each test deploys its own one-worker silo with a
 /// 1 s recovery interval; the queue tests hold the worker with a long command.
 /// </summary>
+[Trait(Category.Name, Category.Cluster)]
 public sealed class ActionMemoryTests : IAsyncLifetime
 {
     private readonly TempCluster _silos = new("plexus-queued-");
@@ -56,7 +57,7 @@ public sealed class ActionMemoryTests : IAsyncLifetime
         var queued = await Actions.DispatchAsync(new ActionRequest($"sh 'echo ran > {marker}'", "tests"));
         await UntilNotInMemoryAsync(queued.Id, "after its dispatch");
 
-        using var deadline = new CancellationTokenSource(Waiting.Deadline);
+        using var deadline = new CancellationTokenSource(Poll.DefaultTimeout);
         var statuses = new List<ActionStatus>();
         await foreach (var item in Actions.WatchAsync(queued.Id, deadline.Token))
         {
@@ -116,7 +117,7 @@ public sealed class ActionMemoryTests : IAsyncLifetime
 
         // Followed live: it leaves when the watcher unsubscribes.
         var watched = await Actions.DispatchAsync(new ActionRequest("echo watched", "tests"));
-        using var deadline = new CancellationTokenSource(Waiting.Deadline);
+        using var deadline = new CancellationTokenSource(Poll.DefaultTimeout);
         ActionSnapshot? last = null;
         await foreach (var item in Actions.WatchAsync(watched.Id, deadline.Token))
         {
@@ -139,11 +140,7 @@ public sealed class ActionMemoryTests : IAsyncLifetime
     {
         var management = Cluster.Client.GetGrain<IManagementGrain>(0);
         var action = (GrainReference)Cluster.Client.GetGrain<IActionGrain>(id);
-        var until = DateTime.UtcNow + Waiting.Deadline;
-        while (await management.GetGrainActivationCount(action) > 0)
-        {
-            Assert.True(DateTime.UtcNow < until, $"Awaited action {id} to leave memory {when}; it is still active.");
-            await Task.Delay(20);
-        }
+        await Poll.UntilAsync(() => management.GetGrainActivationCount(action), count => count == 0, Poll.DefaultTimeout,
+            $"action {id} to leave memory {when}", count => $"{count} activation(s)");
     }
 }

@@ -6,8 +6,9 @@ namespace Plexus.Tests.Cluster;
 
 /// <summary>
 /// A silo dies in the middle of a command: the action's lease lapses and the attempt is run again on a silo
-/// that lives. Each test deploys its own cluster (2 s leases and recovery checks) and kills silos of it.
+/// that lives. Each test deploys its own cluster (4 s leases, 2 s recovery checks) and kills silos of it.
 /// </summary>
+[Trait(Category.Name, Category.Cluster)]
 public sealed class CrashRecoveryTests : IAsyncLifetime
 {
     private readonly TempCluster _silos = new("plexus-crash-");
@@ -25,21 +26,16 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     // The client only knows the gateways of the silos it started with: keep one of them alive in every test.
     private Task DeployAsync(int silos) => _silos.DeployAsync(silos, concurrency: 2, new Dictionary<string, string?>
     {
-        ["Plexus:LeaseDuration"] = "00:00:02",
+        // 4 s: a live worker renews every second, so a machine that stalls for 3 s still loses only the killed silo's attempts.
+        ["Plexus:LeaseDuration"] = "00:00:04",
         ["Plexus:RecoveryInterval"] = "00:00:02",
         ["Plexus:Retry:MaxLostWorkers"] = "2",
     });
 
     // Waits until the command itself has started (it writes a line first), so the kill interrupts a real run.
-    private static async Task WaitForLinesAsync(string file, int count)
-    {
-        var until = DateTime.UtcNow + Waiting.Deadline;
-        while (!File.Exists(file) || File.ReadAllLines(file).Length < count)
-        {
-            Assert.True(DateTime.UtcNow < until, $"Awaited {count} line(s) in {file}.");
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitForLinesAsync(string file, int count) =>
+        Poll.UntilAsync(() => Task.FromResult(File.Exists(file) ? File.ReadAllLines(file).Length : 0), lines => lines >= count, Poll.DefaultTimeout,
+            $"{count} line(s) in {file}", lines => $"{lines} line(s)");
 
     [Fact]
     public async Task SiloCrash_MidRun_ReRunsTheActionOnAnotherSiloAsAttempt2()

@@ -3,6 +3,7 @@ using Plexus.Actions;
 namespace Plexus.Tests.Cluster;
 
 /// <summary>Retry policy, attempt records and idempotent dispatch on one silo (retry delays 0.2–1 s).</summary>
+[Trait(Category.Name, Category.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class RetryTests(ClusterFixture fixture)
 {
@@ -151,14 +152,32 @@ public sealed class RetryTests(ClusterFixture fixture)
         var marker = Marker();
         var queued = await fixture.Actions.DispatchAsync(new ActionRequest(
             $"sh 'echo run >> {marker}; exit 75'", "tests", Retry: new RetryOverrides(MaxAttempts: 100, RetryExitCodes: [75])));
-        await fixture.Actions.UntilAsync(queued.Id, a => a.Status == ActionStatus.Retrying, "a retry to be pending");
 
-        var answer = await fixture.Actions.CancelAsync(queued.Id, "tests");
+        // Cancelled from the push that says a retry is pending; from attempt 4 on the wait is at least 0.5 s.
+        CancelResult? answer = null;
+        var statuses = new List<ActionStatus>();
+        using var deadline = new CancellationTokenSource(Poll.DefaultTimeout);
+        await foreach (var item in fixture.Actions.WatchAsync(queued.Id, deadline.Token))
+        {
+            if (item.Action is not { } action)
+            {
+                continue;
+            }
+
+            statuses.Add(action.Status);
+            if (answer is null && action is { Status: ActionStatus.Retrying, Attempts.Count: >= 4 })
+            {
+                answer = await fixture.Actions.CancelAsync(queued.Id, "tests");
+            }
+        }
+
         var final = await fixture.Actions.FinalAsync(queued.Id);
         var runs = Runs(marker);
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // longer than the largest backoff: no attempt may follow
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // not a wait for a state: longer than the largest backoff, so no attempt may follow
 
-        Assert.True(answer.Accepted, answer.Message);
+        Assert.True(answer?.Accepted, answer?.Message);
+        Assert.Contains("cancelled while waiting to retry", answer!.Message, StringComparison.Ordinal);
+        Assert.Equal([ActionStatus.Retrying, ActionStatus.Cancelled], statuses[^2..]);
         Assert.Equal(ActionStatus.Cancelled, final.Status);
         Assert.Equal(runs, Runs(marker));
         Assert.Equal(final.Attempts.Count, runs);

@@ -10,6 +10,7 @@ namespace Plexus.Tests.Cluster;
 /// for three lifetimes: the client library's watcher renews and sees everything to the end; an observer that
 /// subscribed once is dropped.
 /// </summary>
+[Trait(Category.Name, Category.Cluster)]
 public sealed class SubscriptionExpiryTests : IAsyncLifetime
 {
     private readonly TempCluster _silos = new("plexus-subscriptions-");
@@ -35,7 +36,7 @@ public sealed class SubscriptionExpiryTests : IAsyncLifetime
 
         var output = new List<string>();
         ActionSnapshot? last = null;
-        using var deadline = new CancellationTokenSource(Waiting.Deadline);
+        using var deadline = new CancellationTokenSource(Poll.DefaultTimeout);
         await foreach (var item in actions.WatchAsync(queued.Id, deadline.Token))
         {
             if (item.Output is { } chunk)

@@ -3,6 +3,7 @@ using Plexus.Actions;
 namespace Plexus.Tests.Cluster;
 
 /// <summary>A command that knows nothing of Plexus but draws a tqdm bar gets stages, percent and ETA.</summary>
+[Trait(Category.Name, Category.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class TqdmProgressTests(ClusterFixture fixture)
 {
@@ -29,7 +30,7 @@ public sealed class TqdmProgressTests(ClusterFixture fixture)
         var processed = new List<long>();
         var percents = new List<double>();
         var sawEstimate = false;
-        using var timeout = new CancellationTokenSource(Waiting.Deadline);
+        using var timeout = new CancellationTokenSource(Poll.DefaultTimeout);
 
         await foreach (var item in fixture.Actions.WatchAsync(queued.Id, timeout.Token))
         {

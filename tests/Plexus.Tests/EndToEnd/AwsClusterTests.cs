@@ -17,6 +17,7 @@ namespace Plexus.Tests.EndToEnd;
 /// Three <c>plexus-silo</c> processes of the <c>Aws</c> profile, joined only through the DynamoDB membership table
 /// (DynamoDB Local, fauxqs), and a client that finds them there. One silo is killed with SIGKILL mid-run.
 /// </summary>
+[Trait(Category.Name, Category.Aws)]
 [Collection(StandaloneProcessCollection.Name)]
 public sealed class AwsClusterTests : IAsyncLifetime
 {

@@ -8,6 +8,7 @@ namespace Plexus.Tests.EndToEnd;
 /// The benchmark's smoke run: every scenario runs against a real silo and the report holds sane numbers. Timings are
 /// not asserted (machines differ and are shared); only that each figure was measured and is consistent.
 /// </summary>
+[Trait(Category.Name, Category.EndToEnd)]
 [Collection(StandaloneProcessCollection.Name)]
 public sealed class BenchSmokeTests
 {

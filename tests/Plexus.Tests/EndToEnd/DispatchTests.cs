@@ -4,6 +4,7 @@ using Xunit;
 namespace Plexus.Tests.EndToEnd;
 
 /// <summary>Dispatching commands through the real client to a real silo, and following the actions.</summary>
+[Trait(Category.Name, Category.EndToEnd)]
 [Collection(SharedSiloCollection.Name)]
 public sealed class DispatchTests(SiloFixture fixture)
 {

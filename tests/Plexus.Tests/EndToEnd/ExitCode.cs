@@ -17,4 +17,10 @@ public static class ExitCode
 
     /// <summary>The cluster cannot be reached.</summary>
     public const int Unavailable = 69;
+
+    /// <summary>The action ended without an exit code of its command: the program could not start, or it was stopped.</summary>
+    public const int NoExitCode = 70;
+
+    /// <summary>Interrupted (SIGINT) while waiting; the action goes on.</summary>
+    public const int Interrupted = 130;
 }

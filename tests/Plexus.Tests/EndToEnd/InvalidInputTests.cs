@@ -3,6 +3,7 @@ using Xunit;
 namespace Plexus.Tests.EndToEnd;
 
 /// <summary>Input the cluster must refuse with a message and exit code 64, without storing anything.</summary>
+[Trait(Category.Name, Category.EndToEnd)]
 [Collection(SharedSiloCollection.Name)]
 public sealed class InvalidInputTests(SiloFixture fixture)
 {
@@ -71,14 +72,38 @@ public sealed class InvalidInputTests(SiloFixture fixture)
         Assert.Contains("'not-a-guid' is not an action id", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Status_UnknownId_Exits66WithNotFound()
+    [Theory]
+    [InlineData("status")]
+    [InlineData("watch")]
+    [InlineData("cancel")]
+    public async Task Command_UnknownId_Exits66WithNotFoundAndStoresNothing(string command)
     {
         var id = Guid.NewGuid();
+        var rowsBefore = await Silo.CountStoredRowsAsync();
 
-        var result = await Silo.Client.RunAsync("status", id.ToString());
+        var result = await Silo.Client.RunAsync(command, id.ToString());
 
         result.ShouldExit(ExitCode.NotFound);
         Assert.Contains($"action {id} not found", result.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(rowsBefore, await Silo.CountStoredRowsAsync());
+    }
+
+    [Theory]
+    [InlineData("unparsable number", new[] { "dispatch", "--timeout", "soon", "echo x" }, "Cannot parse argument 'soon' for option '--timeout'")]
+    [InlineData("negative timeout", new[] { "dispatch", "--timeout", "-5", "echo x" }, "--timeout must be a positive number of seconds")]
+    [InlineData("zero attempts", new[] { "dispatch", "--max-attempts", "0", "echo x" }, "attempts must be between 1 and 100")]
+    [InlineData("unknown option", new[] { "dispatch", "echo x", "--bogus" }, "Unrecognized command or argument '--bogus'")]
+    [InlineData("missing argument", new[] { "watch" }, "Required argument 'id' missing")]
+    public async Task Client_BadOption_Exits64WithMessageAndStoresNothing(string problem, string[] arguments, string message)
+    {
+        var rowsBefore = await Silo.CountStoredRowsAsync();
+
+        var result = await Silo.Client.RunAsync(arguments);
+
+        result.ShouldExit(ExitCode.InvalidInput);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+        Assert.True(rowsBefore == await Silo.CountStoredRowsAsync(), $"a {problem} stored an action");
     }
 }

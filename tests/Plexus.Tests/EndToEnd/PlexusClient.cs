@@ -31,5 +31,6 @@ public sealed class PlexusClient(string gateway, Func<string>? context = null)
             () => RunAsync("status", id.ToString(), "--json"),
             status => status.ExitCode == 0 && JsonOutput.Parse(status).GetProperty("status").GetString() == expected,
             timeout,
-            $"action {id} to be {expected} in `status --json`"));
+            $"action {id} to be {expected} in `status --json`",
+            interval: TimeSpan.FromMilliseconds(200)));
 }

@@ -6,6 +6,7 @@ using Xunit;
 namespace Plexus.Tests.EndToEnd;
 
 /// <summary>How <c>plexus-silo</c> answers its flags and a start that cannot work.</summary>
+[Trait(Category.Name, Category.EndToEnd)]
 [Collection(StandaloneProcessCollection.Name)]
 public sealed class SiloCommandLineTests : IDisposable
 {

@@ -7,6 +7,7 @@ using Xunit;
 namespace Plexus.Tests.EndToEnd;
 
 /// <summary>Actions outlive their silo: a silo started again on the same data folder serves them unchanged.</summary>
+[Trait(Category.Name, Category.EndToEnd)]
 [Collection(StandaloneProcessCollection.Name)]
 public sealed class SiloRestartTests : IAsyncLifetime
 {

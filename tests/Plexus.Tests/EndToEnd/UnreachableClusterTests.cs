@@ -3,6 +3,7 @@ using Xunit;
 namespace Plexus.Tests.EndToEnd;
 
 /// <summary>The client pointed at a port where no silo listens.</summary>
+[Trait(Category.Name, Category.EndToEnd)]
 [Collection(StandaloneProcessCollection.Name)]
 public sealed class UnreachableClusterTests
 {

@@ -1,9 +1,15 @@
+using System.Globalization;
 using System.Text.Json;
+using CliWrap;
+using CliWrap.Buffered;
+using Plexus.Actions;
+using Plexus.Client;
 using Xunit;
 
 namespace Plexus.Tests.EndToEnd;
 
 /// <summary><c>watch</c>, <c>cancel</c>, retries and idempotency keys through the real client and silo.</summary>
+[Trait(Category.Name, Category.EndToEnd)]
 [Collection(SharedSiloCollection.Name)]
 public sealed class WatchCancelRetryTests(SiloFixture fixture)
 {
@@ -66,6 +72,56 @@ public sealed class WatchCancelRetryTests(SiloFixture fixture)
         Assert.Contains("is running; its command is being stopped", cancelled.Stdout, StringComparison.Ordinal);
         Assert.Contains("already ended Cancelled; nothing to cancel", again.Stdout, StringComparison.Ordinal);
         Assert.Equal($"{Environment.UserName}@{Environment.MachineName}", final.GetProperty("cancelRequestedBy").GetString());
+    }
+
+    [Fact]
+    public async Task Dispatch_RunTimeLimitPasses_Exits70SayingTheActionTimedOut()
+    {
+        var result = await Client.RunAsync("dispatch", "--timeout", "0.5", "sleep 30");
+
+        result.ShouldExit(ExitCode.NoExitCode);
+        Assert.Contains("ended TimedOut", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("run-time limit", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispatch_CancelledWhileFollowed_Exits70SayingTheActionWasCancelled()
+    {
+        var key = "e2e-cancelled-" + Guid.NewGuid().ToString("N");
+        var id = IdempotencyKeys.ActionId(key);
+        var following = Client.RunAsync("dispatch", "--idempotency-key", key, "sleep 60");
+        await Client.WaitForStatusAsync(id, "Running", FinalTimeout);
+
+        (await Client.RunAsync("cancel", id.ToString())).ShouldExit(ExitCode.Ok);
+        var result = await following;
+
+        result.ShouldExit(ExitCode.NoExitCode);
+        Assert.Contains("ended Cancelled", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dispatch_InterruptedWhileWaiting_Exits130AndTheActionGoesOn()
+    {
+        // The key names the action before it exists, so the test knows the id of a synchronous dispatch.
+        var key = "e2e-interrupt-" + Guid.NewGuid().ToString("N");
+        var id = IdempotencyKeys.ActionId(key);
+        // Through env: a test host started in the background of a shell ignores SIGINT, and its children would inherit that.
+        var waiting = Cli.Wrap("env")
+            .WithArguments(["--default-signal=INT", Binaries.Client, "dispatch", "--idempotency-key", key, "sleep 60"])
+            .WithEnvironmentVariables(new Dictionary<string, string?> { [GatewayAddress.EnvironmentVariable] = fixture.Silo.Gateway })
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync();
+        await Client.WaitForStatusAsync(id, "Running", FinalTimeout);
+
+        await Cli.Wrap("kill").WithArguments(["-INT", waiting.ProcessId.ToString(CultureInfo.InvariantCulture)]).ExecuteAsync();
+        var interrupted = await waiting.Task.WaitAsync(FinalTimeout);
+        var after = JsonOutput.Parse((await Client.RunAsync("status", id.ToString(), "--json")).ShouldExit(ExitCode.Ok));
+        (await Client.RunAsync("cancel", id.ToString())).ShouldExit(ExitCode.Ok);
+
+        Assert.True(interrupted.ExitCode == ExitCode.Interrupted, $"exited {interrupted.ExitCode}\n{interrupted.StandardError}");
+        Assert.Contains($"action {id} goes on", interrupted.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", interrupted.StandardError, StringComparison.Ordinal);
+        Assert.Equal("Running", after.GetProperty("status").GetString());
     }
 
     [Fact]

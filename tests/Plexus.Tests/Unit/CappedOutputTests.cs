@@ -4,6 +4,7 @@ using Xunit;
 
 namespace Plexus.Tests.Unit;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class CappedOutputTests
 {
     // Printable ASCII whose value depends on the position, so a byte kept from the wrong offset shows.

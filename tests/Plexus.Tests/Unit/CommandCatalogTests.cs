@@ -4,6 +4,7 @@ using Xunit;
 
 namespace Plexus.Tests.Unit;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class CommandCatalogTests
 {
     private static CommandCatalog Catalog(params (string Name, CommandDefinition Definition)[] commands)
@@ -22,6 +23,28 @@ public sealed class CommandCatalogTests
         var definition = new CommandDefinition { Executable = executable };
         definition.Arguments.AddRange(arguments);
         return definition;
+    }
+
+    [Fact]
+    public void Unrunnable_EntriesWhoseProgramCannotStart_AreListedWithTheReasonAndTheOthersAreNot()
+    {
+        var elsewhere = new CommandDefinition { Executable = "echo", WorkingDirectory = "/nonexistent/folder" };
+        var catalog = Catalog(
+            ("echo", Definition("echo")),
+            ("ghost", Definition("/nonexistent/ghost-program")),
+            ("folder", Definition("/tmp")),
+            ("elsewhere", elsewhere),
+            ("shell", Definition("/bin/sh", "-c")));
+
+        var unrunnable = catalog.Unrunnable();
+
+        Assert.Equal(
+            [
+                ("elsewhere", "echo", "its working directory '/nonexistent/folder' does not exist"),
+                ("folder", "/tmp", "it is a directory, not a program"),
+                ("ghost", "/nonexistent/ghost-program", "the program was not found"),
+            ],
+            unrunnable);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace Plexus.Tests.Unit;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class CommandResultsTests
 {
     private static readonly WorkerInfo Worker = new("S127.0.0.1:11111:1", "host-a");

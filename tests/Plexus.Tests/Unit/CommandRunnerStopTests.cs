@@ -12,6 +12,7 @@ namespace Plexus.Tests.Unit;
 /// Stopping, aborting and cleaning up after real process trees (Linux: /bin/sh, sleep, setsid). Every process a
 /// test starts carries a marker in its environment, so the test can see each one appear and check none survives.
 /// </summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class CommandRunnerStopTests
 {
     // Generous: a run that takes this long is hung, and the test must fail rather than hang.
@@ -20,8 +21,9 @@ public sealed class CommandRunnerStopTests
     // How long a started command may take to reach the state a test waits for.
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(10);
 
-    // Scheduling slack on top of the times the runner promises (a busy CI machine).
-    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(2);
+    // Scheduling slack on top of the times the runner promises: a loaded 2-core machine stalls for seconds. Every
+    // bound stays far below the 60 s the stopped commands would otherwise run, so it still tells a stop from none.
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(5);
 
     private readonly string _marker = Guid.NewGuid().ToString("N");
 
@@ -165,8 +167,9 @@ public sealed class CommandRunnerStopTests
             },
         };
         var run = Runner().RunAsync(Shell("echo ready; echo warming-up >&2; sleep 60"), control);
-        await ProcessTable.WaitUntilAsync(
-            () => Live(OutputStream.Stdout) == "ready\n" && Live(OutputStream.Stderr) == "warming-up\n", "both lines to arrive live", StartLimit);
+        await Poll.UntilAsync(
+            () => Task.FromResult((Stdout: Live(OutputStream.Stdout), Stderr: Live(OutputStream.Stderr))), live => live == ("ready\n", "warming-up\n"), StartLimit,
+            "both lines to arrive live");
         Assert.False(run.IsCompleted);
 
         var (outcome, _) = await StopAsync(stop, run);

@@ -8,6 +8,7 @@ using Xunit;
 namespace Plexus.Tests.Unit;
 
 /// <summary>Runs real processes (Linux: /bin/sh, cat, true, false).</summary>
+[Trait(Category.Name, Category.Unit)]
 [SupportedOSPlatform("linux")]
 public sealed class CommandRunnerTests : IDisposable
 {

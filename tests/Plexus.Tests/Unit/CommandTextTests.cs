@@ -3,6 +3,7 @@ using Xunit;
 
 namespace Plexus.Tests.Unit;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class CommandTextTests
 {
     [Theory]

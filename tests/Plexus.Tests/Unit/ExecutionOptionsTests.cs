@@ -10,6 +10,7 @@ using Xunit;
 namespace Plexus.Tests.Unit;
 
 /// <summary>Binding of <see cref="ExecutionOptions"/> from configuration, through the registration the silo uses.</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class ExecutionOptionsTests
 {
     // Builds (but never starts) a host whose silo registers Plexus the way the real silo does.
@@ -55,14 +56,27 @@ public sealed class ExecutionOptionsTests
     }
 
     [Fact]
-    public void AddPlexusActions_NoPlexusSection_UsesDefaults()
+    public void AddPlexusActions_NoPlexusSection_UsesTheDefaultsTheReadmeDocuments()
     {
         using var host = BuildHost([]);
 
         var options = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
 
+        // Written out as the README's settings table gives them, not taken from the constants they come from.
         Assert.Equal(Environment.ProcessorCount, options.Concurrency);
-        Assert.Equal(ExecutionOptions.DefaultMaxOutputBytes, options.MaxOutputBytes);
+        Assert.Equal(1_048_576, options.MaxOutputBytes);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.StopGracePeriod);
+        Assert.Null(options.DefaultTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.LeaseDuration);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.RecoveryInterval);
+        Assert.Equal(TimeSpan.FromMinutes(1), options.SubscriptionLifetime);
+        Assert.Equal(3, options.Retry.MaxAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Retry.InitialDelay);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.Retry.MaxDelay);
+        Assert.True(options.Retry.RetryOnWorkerLost);
+        Assert.False(options.Retry.RetryOnTimeout);
+        Assert.Empty(options.Retry.RetryExitCodes);
+        Assert.Equal(3, options.Retry.MaxLostWorkers);
         Assert.Empty(options.Commands);
     }
 

@@ -5,6 +5,7 @@ using Xunit;
 
 namespace Plexus.Tests.Unit;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class ProgressParserTests
 {
     // Generous: a process that takes this long is hung, and the test must fail rather than hang.

@@ -2,6 +2,7 @@ using Plexus.Actions;
 
 namespace Plexus.Tests.Unit;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class RetriesTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
@@ -136,6 +137,31 @@ public sealed class RetriesTests
         Assert.Contains("exit codes", new RetryPolicy { RetryExitCodes = [0] }.Problem(), StringComparison.Ordinal);
         Assert.Contains("delays", new RetryPolicy { InitialDelay = TimeSpan.FromMinutes(10) }.Problem(), StringComparison.Ordinal);
         Assert.Null(new RetryPolicy().Problem());
+    }
+
+    [Fact]
+    public void Decide_DefaultPoisonThreshold_StopsAtTheThirdLostWorker()
+    {
+        // Only the attempts are raised: the threshold is the documented default of 3 lost workers.
+        var policy = new RetryPolicy { MaxAttempts = 10 };
+
+        var second = Retries.Decide(Action(policy, AttemptOutcome.WorkerLost), Ended(2, AttemptOutcome.WorkerLost));
+        var third = Retries.Decide(Action(policy, AttemptOutcome.WorkerLost, AttemptOutcome.WorkerLost), Ended(3, AttemptOutcome.WorkerLost));
+
+        Assert.NotNull(second.RetryAfter);
+        Assert.Null(third.RetryAfter);
+        Assert.StartsWith("Stopped as poison: 3 attempts lost their worker (the most allowed is 3)", third.Error, StringComparison.Ordinal);
+    }
+
+    // Written out (and computed apart from the code: SHA-256 of "plexus/idempotency/" + the UTF-8 key, the first 16 bytes
+    // with RFC 9562 version 8 and variant bits): a changed derivation would orphan every keyed action on upgrade.
+    [Theory]
+    [InlineData("nightly-eval", "b6a45564-5b8a-8bbf-8b20-b0f9ed3d0af4")]
+    [InlineData("nightly-2026-11-27", "bfce3a82-4649-8bea-86fe-39098f57c0bb")]
+    [InlineData("é ☃ key with spaces", "00dde4f9-fbfc-89d5-adb3-8c49987f0927")]
+    public void ActionId_KnownKey_KeepsItsKnownId(string key, string expected)
+    {
+        Assert.Equal(Guid.Parse(expected), IdempotencyKeys.ActionId(key));
     }
 
     [Fact]

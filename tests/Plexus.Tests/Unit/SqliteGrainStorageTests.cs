@@ -12,6 +12,7 @@ using Xunit;
 namespace Plexus.Tests.Unit;
 
 /// <summary>The grain storage contract on a SQLite file of its own, plus what only a file-backed store promises.</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class SqliteGrainStorageTests : GrainStorageContractTests
 {
     private const string StorageName = "test-storage";

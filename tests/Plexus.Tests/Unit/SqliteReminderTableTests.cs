@@ -10,6 +10,7 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 namespace Plexus.Tests.Unit;
 
 /// <summary>The reminder table contract on a SQLite file of its own, plus what only a file-backed table promises.</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class SqliteReminderTableTests : ReminderTableContractTests
 {
     private readonly string _tempDir = Directory.CreateTempSubdirectory("plexus-reminders-").FullName;

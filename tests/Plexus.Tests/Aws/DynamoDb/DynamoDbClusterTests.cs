@@ -19,6 +19,7 @@ namespace Plexus.Tests.Aws.DynamoDb;
 /// Real silos and a real client that find each other only through the DynamoDB membership table, keep grain state in
 /// DynamoDB and fire reminders kept in DynamoDB: the registration an Aws deployment uses, end to end.
 /// </summary>
+[Trait(Category.Name, Category.Aws)]
 public sealed class DynamoDbClusterTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);

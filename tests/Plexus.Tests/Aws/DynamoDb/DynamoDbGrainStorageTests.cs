@@ -13,6 +13,7 @@ using Plexus.Tests.Unit.Support;
 namespace Plexus.Tests.Aws.DynamoDb;
 
 /// <summary>The grain storage contract on DynamoDB Local, plus what only the DynamoDB storage promises.</summary>
+[Trait(Category.Name, Category.Aws)]
 public sealed class DynamoDbGrainStorageTests : GrainStorageContractTests
 {
     private const string StorageName = "test-storage";

@@ -11,6 +11,7 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 namespace Plexus.Tests.Aws.DynamoDb;
 
 /// <summary>The membership table contract on DynamoDB Local.</summary>
+[Trait(Category.Name, Category.Aws)]
 public sealed class DynamoDbMembershipTableTests : MembershipTableContractTests
 {
     // Read per use, not in a static initializer, so a missing emulator fails each test with the message that says how to start it.

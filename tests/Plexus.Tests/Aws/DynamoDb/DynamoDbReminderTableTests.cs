@@ -8,6 +8,7 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 namespace Plexus.Tests.Aws.DynamoDb;
 
 /// <summary>The reminder table contract on DynamoDB Local, plus the hash-range splitting only this table does.</summary>
+[Trait(Category.Name, Category.Aws)]
 public sealed class DynamoDbReminderTableTests : ReminderTableContractTests
 {
     // Read per use, not in a static initializer, so a missing emulator fails each test with the message that says how to start it.

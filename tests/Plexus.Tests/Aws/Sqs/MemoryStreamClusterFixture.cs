@@ -15,6 +15,8 @@ public sealed class MemoryStreamClusterFixture : IStreamClusterFixture, IAsyncLi
 
     public TimeSpan VisibilityTimeout => SqsClusterFixture.DefaultVisibilityTimeout;
 
+    // Nothing to wait for, unlike SQS: Orleans' memory queues hand each message out once (the dequeue removes it) and
+    // never offer it again, so once the consumers received every event none is left to come twice.
     public Task WaitUntilDrainedAsync(TimeSpan timeout) => Task.CompletedTask;
 
     public async Task InitializeAsync()

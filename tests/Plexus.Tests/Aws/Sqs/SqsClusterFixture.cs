@@ -4,7 +4,6 @@ using Orleans.TestingHost;
 using Plexus.Aws.Sqs.Hosting;
 using Plexus.Aws.Sqs.Options;
 using Plexus.Aws.Sqs.Streams;
-using Plexus.Tests.EndToEnd;
 
 namespace Plexus.Tests.Aws.Sqs;
 

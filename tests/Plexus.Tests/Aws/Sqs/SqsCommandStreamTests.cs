@@ -8,7 +8,6 @@ using Plexus.Client;
 using Plexus.Execution;
 using Plexus.Hosting;
 using Plexus.Persistence.Sqlite.Hosting;
-using Plexus.Tests.EndToEnd;
 
 namespace Plexus.Tests.Aws.Sqs;
 
@@ -62,6 +61,7 @@ public sealed class SqsCommandStreamFixture : IAsyncLifetime
     }
 }
 
+[Trait(Category.Name, Category.Aws)]
 public sealed class SqsCommandStreamTests(SqsCommandStreamFixture fixture) : IClassFixture<SqsCommandStreamFixture>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

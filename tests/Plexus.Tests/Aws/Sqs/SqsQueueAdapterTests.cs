@@ -3,11 +3,11 @@ using Amazon.SQS.Model;
 using Orleans.Runtime;
 using Orleans.Streams;
 using Plexus.Aws.Sqs.Streams;
-using Plexus.Tests.EndToEnd;
 
 namespace Plexus.Tests.Aws.Sqs;
 
 /// <summary>The SQS queue adapter and its receivers against the emulator, the way a pulling agent drives them.</summary>
+[Trait(Category.Name, Category.Aws)]
 public sealed class SqsQueueAdapterTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
@@ -19,25 +19,26 @@ public sealed class SqsQueueAdapterTests
         IReadOnlyList<IQueueAdapterReceiver> receivers, int expected, bool deliver = true)
     {
         var received = new List<(QueueId, SqsBatchContainer)>();
-        var elapsed = Stopwatch.StartNew();
-        while (received.Sum(r => r.Item2.Events.Count) < expected)
-        {
-            if (elapsed.Elapsed > Deadline)
+        await Poll.UntilAsync(
+            async () =>
             {
-                Assert.Fail($"Timed out after {Deadline.TotalSeconds} s waiting for {expected} events; got {received.Sum(r => r.Item2.Events.Count)}.");
-            }
-
-            foreach (var receiver in receivers)
-            {
-                var batches = await receiver.GetQueueMessagesAsync(QueueAdapterConstants.UNLIMITED_GET_QUEUE_MSG, CancellationToken.None);
-                received.AddRange(batches.Select(b => (((SqsQueueReceiver)receiver).Id, (SqsBatchContainer)b)));
-                if (deliver && batches.Count > 0)
+                foreach (var receiver in receivers)
                 {
-                    await receiver.MessagesDeliveredAsync(batches, CancellationToken.None);
+                    var batches = await receiver.GetQueueMessagesAsync(QueueAdapterConstants.UNLIMITED_GET_QUEUE_MSG, CancellationToken.None);
+                    received.AddRange(batches.Select(b => (((SqsQueueReceiver)receiver).Id, (SqsBatchContainer)b)));
+                    if (deliver && batches.Count > 0)
+                    {
+                        await receiver.MessagesDeliveredAsync(batches, CancellationToken.None);
+                    }
                 }
-            }
-        }
 
+                return received.Sum(r => r.Item2.Events.Count);
+            },
+            events => events >= expected,
+            Deadline,
+            $"{expected} events",
+            events => $"{events} events",
+            interval: TimeSpan.Zero);
         return received;
     }
 

@@ -4,6 +4,7 @@ using Plexus.Aws.Sqs.Streams;
 namespace Plexus.Tests.Aws.Sqs;
 
 /// <summary>Queue names follow SQS's rules whatever the prefix and provider name hold.</summary>
+[Trait(Category.Name, Category.Aws)]
 public sealed partial class SqsQueueNamesTests
 {
     [GeneratedRegex("^[A-Za-z0-9_-]{1,80}$")]

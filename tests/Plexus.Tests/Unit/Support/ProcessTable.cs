@@ -15,8 +15,6 @@ internal static class ProcessTable
     /// <summary>The environment variable that carries a test's marker.</summary>
     public const string MarkerVariable = "PLEXUS_TEST_MARKER";
 
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
-
     /// <summary>Returns the running (not zombie) processes whose environment holds <paramref name="marker"/>.</summary>
     public static List<ProcessEntry> Marked(string marker)
     {
@@ -47,42 +45,10 @@ internal static class ProcessTable
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds for the marked processes; fails after <paramref name="timeout"/>.</summary>
-    public static async Task<List<ProcessEntry>> WaitForMarkedAsync(
-        string marker, Func<List<ProcessEntry>, bool> condition, string awaited, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var marked = Marked(marker);
-            if (condition(marked))
-            {
-                return marked;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after {timeout} waiting for {awaited}; marked processes: " +
-                            string.Join(", ", marked.Select(p => $"{p.Pid} {p.Name}")));
-            }
-
-            await Task.Delay(PollInterval);
-        }
-    }
-
-    /// <summary>Polls until <paramref name="condition"/> holds; fails after <paramref name="timeout"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string awaited, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after {timeout} waiting for {awaited}.");
-            }
-
-            await Task.Delay(PollInterval);
-        }
-    }
+    public static Task<List<ProcessEntry>> WaitForMarkedAsync(
+        string marker, Func<List<ProcessEntry>, bool> condition, string awaited, TimeSpan timeout) =>
+        Poll.UntilAsync(() => Task.FromResult(Marked(marker)), condition, timeout, awaited,
+            marked => "marked processes [" + string.Join(", ", marked.Select(p => $"{p.Pid} {p.Name}")) + "]");
 
     /// <summary>Parses a /proc/&lt;pid&gt;/stat line; null for a zombie.</summary>
     public static ProcessEntry? Read(string stat, int pid)
