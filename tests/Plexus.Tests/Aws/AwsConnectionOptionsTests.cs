@@ -30,6 +30,7 @@ namespace Plexus.Tests.Aws;
 /// every problem and fails start once with all of them, one credentials rule, redaction, injected clients, and the
 /// application's <c>Plexus:Aws</c> section mapped onto the silo's and the client's provider options.
 /// </summary>
+[Trait(Category.Name, Category.Aws)]
 public sealed class AwsConnectionOptionsTests
 {
     // Four connection problems at once: a bad region, a relative URL, a secret without its key, a token without keys.

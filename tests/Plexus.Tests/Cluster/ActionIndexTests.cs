@@ -7,11 +7,11 @@ using Plexus.Actions;
 using Plexus.Persistence.Sqlite.Indexing;
 using Plexus.Persistence.Sqlite.Options;
 using Plexus.Queries;
-using Plexus.Tests.EndToEnd;
 
 namespace Plexus.Tests.Cluster;
 
 /// <summary>The index behind listings, kept by the action grains of a real silo, and repaired when an update fails.</summary>
+[Trait(Category.Name, Category.Cluster)]
 public sealed class ActionIndexTests : IAsyncLifetime
 {
     private readonly TempCluster _silos = new("plexus-index-");

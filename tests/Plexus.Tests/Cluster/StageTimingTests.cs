@@ -3,6 +3,7 @@ using Plexus.Actions;
 namespace Plexus.Tests.Cluster;
 
 /// <summary>Stage times through a real worker: when the command printed its lines, not when their report arrived.</summary>
+[Trait(Category.Name, Category.Cluster)]
 [Collection(ClusterCollection.Name)]
 public sealed class StageTimingTests(ClusterFixture fixture)
 {

@@ -3,6 +3,7 @@ using Plexus.Actions;
 namespace Plexus.Tests.Cluster;
 
 /// <summary>A change the store refuses changes nothing: the grain's memory stays what is stored.</summary>
+[Trait(Category.Name, Category.Cluster)]
 public sealed class StorageFailureTests : IAsyncLifetime
 {
     private readonly TempCluster _silos = new("plexus-storage-failure-");

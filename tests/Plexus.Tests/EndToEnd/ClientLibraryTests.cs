@@ -10,6 +10,7 @@ using Xunit;
 namespace Plexus.Tests.EndToEnd;
 
 /// <summary>The client library as a long-lived host uses it: registered in the host's services, configured from its configuration.</summary>
+[Trait(Category.Name, Category.EndToEnd)]
 [Collection(SharedSiloCollection.Name)]
 public sealed class ClientLibraryTests(SiloFixture fixture)
 {
@@ -43,6 +44,7 @@ public sealed class ClientLibraryTests(SiloFixture fixture)
 }
 
 /// <summary>Cancellation of library calls while the cluster cannot answer.</summary>
+[Trait(Category.Name, Category.EndToEnd)]
 [Collection(StandaloneProcessCollection.Name)]
 public sealed class ClientCancellationTests
 {

@@ -5,6 +5,7 @@ using Xunit;
 namespace Plexus.Tests.EndToEnd;
 
 /// <summary><c>list</c> and <c>output</c> through the real client and silo.</summary>
+[Trait(Category.Name, Category.EndToEnd)]
 [Collection(SharedSiloCollection.Name)]
 public sealed class ListOutputTests(SiloFixture fixture)
 {

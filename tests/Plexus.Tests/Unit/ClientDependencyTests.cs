@@ -7,6 +7,7 @@ namespace Plexus.Tests.Unit;
 /// Plexus.Aws) must be usable by any client host without silo packages: their restored dependency closures are read
 /// from the projects' <c>project.assets.json</c>.
 /// </summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class ClientDependencyTests
 {
     private static readonly string[] SiloPackages = ["Microsoft.Orleans.Server", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Reminders"];

@@ -4,6 +4,7 @@ using PlexusCli::Plexus.Cli;
 
 namespace Plexus.Tests.Unit;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class ProtocolLineFilterTests
 {
     public static TheoryData<string, string> Outputs => new()

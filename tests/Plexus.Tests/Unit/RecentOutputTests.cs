@@ -2,6 +2,7 @@ using Plexus.Actions;
 
 namespace Plexus.Tests.Unit;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class RecentOutputTests
 {
     private static OutputChunk Chunk(char c, int length) => new(1, "stdout", new string(c, length));

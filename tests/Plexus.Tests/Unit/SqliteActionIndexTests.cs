@@ -8,6 +8,7 @@ using MsOptions = Microsoft.Extensions.Options.Options;
 namespace Plexus.Tests.Unit;
 
 /// <summary>The action index contract on a SQLite file of its own.</summary>
+[Trait(Category.Name, Category.Unit)]
 public sealed class SqliteActionIndexTests : ActionIndexContractTests
 {
     private readonly string _tempDir = Directory.CreateTempSubdirectory("plexus-index-").FullName;

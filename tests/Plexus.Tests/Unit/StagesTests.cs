@@ -3,6 +3,7 @@ using Plexus.Progress;
 
 namespace Plexus.Tests.Unit;
 
+[Trait(Category.Name, Category.Unit)]
 public sealed class StagesTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);

@@ -15,6 +15,7 @@ using Plexus.Aws.DynamoDb.Options;
 namespace Plexus.Tests.Aws.DynamoDb;
 
 /// <summary>Options of the DynamoDB providers: binding from configuration, validation at start, redaction, client building.</summary>
+[Trait(Category.Name, Category.Aws)]
 public sealed class DynamoDbOptionsTests
 {
     // Every key bound at once (keys and a profile together would fail validation; binding does not validate).

@@ -9,6 +9,7 @@ using Plexus.Aws.Sqs.Options;
 namespace Plexus.Tests.Aws.Sqs;
 
 /// <summary>Binding of <see cref="SqsStreamOptions"/> from configuration, its validator and its logging.</summary>
+[Trait(Category.Name, Category.Aws)]
 public sealed class SqsStreamOptionsTests
 {
     private const string Provider = "commands";
