@@ -12,8 +12,10 @@ namespace Plexus.Persistence.Sqlite.Indexing;
 
 /// <summary>
 /// The action index in a local SQLite file: one row per action, scoped by service id, replaced only by a higher
-/// version. Listing reads the <c>(service_id, queued_at, id)</c> index newest first and stops at the page size, so a
-/// page costs the same with 1,000 or 100,000 rows; times are UTC ticks, exact and culture-free.
+/// version. Listing reads the <c>(service_id, queued_at, id)</c> index newest first and stops at the page size, and
+/// the counts of an unfiltered listing come from a table of counts per status that triggers keep with every row, so a
+/// page costs the same with 1,000 or 100,000 rows; counts of a filtered listing are counted over the matching rows.
+/// Times are UTC ticks, exact and culture-free.
 /// </summary>
 public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options, IOptions<ClusterOptions> cluster) : IActionIndex
 {
@@ -114,9 +116,13 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
         }
 
         var counts = new Dictionary<ActionStatus, long>();
-        await using (var count = Select(connection, query, "status, COUNT(*)", withCursor: false))
+        await using (var count = Unfiltered(query) ? Totals(connection) : Select(connection, query, "status, COUNT(*)", withCursor: false))
         {
-            count.CommandText += " GROUP BY status";
+            if (!Unfiltered(query))
+            {
+                count.CommandText += " GROUP BY status";
+            }
+
             await using var reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -133,6 +139,17 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
         }
 
         return new ActionPage(items, next, counts);
+    }
+
+    private static bool Unfiltered(ActionQuery query) =>
+        query.Statuses.IsDefaultOrEmpty && query.CommandPrefix is null && query.Submitter is null && query.Since is null && query.Until is null;
+
+    private SqliteCommand Totals(SqliteConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = "SELECT status, count FROM action_counts WHERE service_id = $service AND count > 0";
+        command.Parameters.AddWithValue("$service", _serviceId);
+        return command;
     }
 
     private SqliteCommand Select(SqliteConnection connection, ActionQuery query, string columns, bool withCursor)
@@ -229,6 +246,24 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
             ) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS action_index_by_time ON action_index (service_id, queued_at DESC, id DESC);
             CREATE INDEX IF NOT EXISTS action_index_by_retention ON action_index (service_id, retain_until) WHERE retain_until IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS action_counts (
+                service_id TEXT    NOT NULL,
+                status     TEXT    NOT NULL,
+                count      INTEGER NOT NULL,
+                PRIMARY KEY (service_id, status)
+            ) WITHOUT ROWID;
+            CREATE TRIGGER IF NOT EXISTS action_counts_insert AFTER INSERT ON action_index BEGIN
+                INSERT INTO action_counts (service_id, status, count) VALUES (new.service_id, new.status, 1)
+                ON CONFLICT (service_id, status) DO UPDATE SET count = count + 1;
+            END;
+            CREATE TRIGGER IF NOT EXISTS action_counts_update AFTER UPDATE OF status ON action_index WHEN old.status <> new.status BEGIN
+                UPDATE action_counts SET count = count - 1 WHERE service_id = old.service_id AND status = old.status;
+                INSERT INTO action_counts (service_id, status, count) VALUES (new.service_id, new.status, 1)
+                ON CONFLICT (service_id, status) DO UPDATE SET count = count + 1;
+            END;
+            CREATE TRIGGER IF NOT EXISTS action_counts_delete AFTER DELETE ON action_index BEGIN
+                UPDATE action_counts SET count = count - 1 WHERE service_id = old.service_id AND status = old.status;
+            END;
             """,
             cancellationToken);
     }

@@ -95,8 +95,10 @@ public abstract class ActionIndexContractTests : IAsyncLifetime
         await Index.UpsertAsync(running with { Status = ActionStatus.Failed, Version = 2 });
         var unchanged = Assert.Single((await Index.QueryAsync(new ActionQuery())).Items);
         await Index.UpsertAsync(running with { Status = ActionStatus.Succeeded, Version = 3, Percent = 100 });
-        var replaced = Assert.Single((await Index.QueryAsync(new ActionQuery())).Items);
+        var after = await Index.QueryAsync(new ActionQuery());
+        var replaced = Assert.Single(after.Items);
 
+        Assert.Equal(new Dictionary<ActionStatus, long> { [ActionStatus.Succeeded] = 1 }, after.Counts);
         Assert.Equal(running, unchanged);
         Assert.Equal(ActionStatus.Succeeded, replaced.Status);
         Assert.Equal(100, replaced.Percent);
