@@ -14,7 +14,8 @@ namespace Plexus.Persistence.Sqlite.Indexing;
 /// The action index in a local SQLite file: one row per action, scoped by service id, replaced only by a higher
 /// version. Listing reads the <c>(service_id, queued_at, id)</c> index newest first and stops at the page size, and
 /// the counts of an unfiltered listing come from a table of counts per status that triggers keep with every row, so a
-/// page costs the same with 1,000 or 100,000 rows; counts of a filtered listing are counted over the matching rows.
+/// page costs the same with 1,000 or 100,000 rows; counts of a filtered listing are counted over the rows of its
+/// statuses (a second index by status) or its time window, so they cost what matches.
 /// Times are UTC ticks, exact and culture-free.
 /// </summary>
 public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options, IOptions<ClusterOptions> cluster) : IActionIndex
@@ -245,6 +246,7 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
                 PRIMARY KEY (service_id, id)
             ) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS action_index_by_time ON action_index (service_id, queued_at DESC, id DESC);
+            CREATE INDEX IF NOT EXISTS action_index_by_status ON action_index (service_id, status, queued_at DESC, id DESC);
             CREATE INDEX IF NOT EXISTS action_index_by_retention ON action_index (service_id, retain_until) WHERE retain_until IS NOT NULL;
             CREATE TABLE IF NOT EXISTS action_counts (
                 service_id TEXT    NOT NULL,
