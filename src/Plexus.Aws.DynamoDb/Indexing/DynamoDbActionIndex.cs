@@ -383,7 +383,8 @@ public sealed partial class DynamoDbActionIndex : IActionIndex, ILifecyclePartic
 
         if (item.Percent is { } percent)
         {
-            attributes[PercentAttribute] = new AttributeValue { N = percent.ToString("R", CultureInfo.InvariantCulture) };
+            // Text, not a DynamoDB number: those stop at 1E-130, and a double's shortest round-trip form is exact.
+            attributes[PercentAttribute] = new AttributeValue { S = percent.ToString("R", CultureInfo.InvariantCulture) };
         }
 
         if (item.RetainUntil is { } retainUntil)
@@ -406,7 +407,7 @@ public sealed partial class DynamoDbActionIndex : IActionIndex, ILifecyclePartic
         QueuedAt = new DateTimeOffset(long.Parse(item[QueuedAtAttribute].N, CultureInfo.InvariantCulture), TimeSpan.Zero),
         StartedAt = Time(item, StartedAtAttribute),
         FinishedAt = Time(item, FinishedAtAttribute),
-        Percent = item.TryGetValue(PercentAttribute, out var percent) ? double.Parse(percent.N, CultureInfo.InvariantCulture) : null,
+        Percent = item.TryGetValue(PercentAttribute, out var percent) ? double.Parse(percent.S, CultureInfo.InvariantCulture) : null,
         Attempt = int.Parse(item[AttemptAttribute].N, CultureInfo.InvariantCulture),
         Version = long.Parse(item[VersionAttribute].N, CultureInfo.InvariantCulture),
         RetainUntil = Time(item, RetainUntilAttribute),

@@ -1,5 +1,8 @@
+using System.Globalization;
+using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Configuration;
+using Plexus.Actions;
 using Plexus.Aws.DynamoDb.Indexing;
 using Plexus.Aws.DynamoDb.Options;
 using Plexus.Queries;
@@ -26,6 +29,81 @@ public sealed class DynamoDbActionIndexTests : ActionIndexContractTests
         _indexes.Add(index);
         await index.StartAsync(CancellationToken.None);
         return index;
+    }
+
+    private static ActionListItem Finished(DateTimeOffset? retainUntil, double? percent = null) => new()
+    {
+        Id = Guid.NewGuid(),
+        Status = ActionStatus.Succeeded,
+        Command = "evaluate",
+        Submitter = "alice@lab",
+        QueuedAt = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero),
+        FinishedAt = new DateTimeOffset(2026, 11, 30, 8, 1, 0, TimeSpan.Zero),
+        Percent = percent,
+        Version = 4,
+        RetainUntil = retainUntil,
+    };
+
+    private static async Task<Dictionary<string, AttributeValue>> StoredAsync(string serviceId)
+    {
+        using var client = DynamoDbLocal.Client();
+        var response = await client.QueryAsync(new QueryRequest
+        {
+            TableName = TablePrefix + DynamoDbActionIndexOptions.DefaultTableName,
+            KeyConditionExpression = "Pk = :pk",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":pk"] = new() { S = serviceId } },
+        });
+        return Assert.Single(response.Items);
+    }
+
+    [Fact]
+    public async Task StartAsync_NewTable_TurnsTimeToLiveOnForTheExpiryAttribute()
+    {
+        using var client = DynamoDbLocal.Client();
+
+        var ttl = await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = TablePrefix + DynamoDbActionIndexOptions.DefaultTableName });
+
+        Assert.Equal("ExpiresAt", ttl.TimeToLiveDescription.AttributeName);
+        Assert.Contains(ttl.TimeToLiveDescription.TimeToLiveStatus.Value, new[] { "ENABLED", "ENABLING" });
+    }
+
+    [Fact]
+    public async Task UpsertAsync_FinishedAction_SetsTheExpiryOneDayAfterItsRetention()
+    {
+        var retainUntil = new DateTimeOffset(2026, 12, 30, 8, 1, 0, TimeSpan.Zero);
+
+        await Index.UpsertAsync(Finished(retainUntil));
+        var stored = await StoredAsync(ServiceId);
+
+        Assert.Equal(retainUntil.AddDays(1).ToUnixTimeSeconds(), long.Parse(stored["ExpiresAt"].N, CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task UpsertAsync_UnfinishedOrKeptForever_HasNoExpiryBeforeItsEnd()
+    {
+        await Index.UpsertAsync(Finished(retainUntil: null));
+        var unfinished = await StoredAsync(ServiceId);
+        var serviceId = "plexus-test-" + Guid.NewGuid().ToString("N");
+        var forever = await CreateIndexAsync(serviceId);
+
+        await forever.UpsertAsync(Finished(DateTimeOffset.MaxValue));
+        var kept = await StoredAsync(serviceId);
+
+        Assert.False(unfinished.ContainsKey("ExpiresAt"));
+        Assert.Equal(DateTimeOffset.MaxValue.ToUnixTimeSeconds() + 86_400, long.Parse(kept["ExpiresAt"].N, CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData(0.00001)]
+    [InlineData(1e-300)]
+    [InlineData(100.0 / 3)]
+    public async Task UpsertAsync_AnyPercent_RoundTripsExactly(double percent)
+    {
+        var item = Finished(retainUntil: null, percent);
+
+        await Index.UpsertAsync(item);
+
+        Assert.Equal(percent, Assert.Single((await Index.QueryAsync(new ActionQuery())).Items).Percent);
     }
 
     public override Task DisposeAsync()
