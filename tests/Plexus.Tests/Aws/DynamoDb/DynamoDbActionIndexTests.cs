@@ -106,6 +106,23 @@ public sealed class DynamoDbActionIndexTests : ActionIndexContractTests
         Assert.Equal(percent, Assert.Single((await Index.QueryAsync(new ActionQuery())).Items).Percent);
     }
 
+    [Fact]
+    public async Task QueryAsync_CursorOlderThanSince_ReturnsNoItemsButTheWindowsCounts()
+    {
+        var item = Finished(retainUntil: null);
+        await Index.UpsertAsync(item);
+        var cursor = new ActionCursor(item.QueuedAt.AddHours(-1), Guid.Empty).ToString();
+
+        var page = await Index.QueryAsync(new ActionQuery { Since = item.QueuedAt, Cursor = cursor });
+        var atTheStartOfTime = await Index.QueryAsync(new ActionQuery { Until = DateTimeOffset.MinValue.AddTicks(1), Cursor = new ActionCursor(DateTimeOffset.MinValue, Guid.Empty).ToString() });
+
+        Assert.Empty(page.Items);
+        Assert.Null(page.Next);
+        Assert.Equal(new Dictionary<ActionStatus, long> { [ActionStatus.Succeeded] = 1 }, page.Counts);
+        Assert.Empty(atTheStartOfTime.Items);
+        Assert.Empty(atTheStartOfTime.Counts);
+    }
+
     public override Task DisposeAsync()
     {
         foreach (var index in _indexes)
