@@ -18,5 +18,5 @@ public sealed class NoActionIndex : IActionIndex
 
     /// <inheritdoc />
     public Task<ActionPage> QueryAsync(ActionQuery query, CancellationToken cancellationToken = default) =>
-        throw new PlexusException("Listing actions is not available on this cluster: its profile keeps no action index (the embedded default does).");
+        throw new PlexusException("Listing actions is not available on this cluster: its profile keeps no action index (the embedded default and the Aws profile do).");
 }
