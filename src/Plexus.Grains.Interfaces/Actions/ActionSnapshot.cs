@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Plexus.Audit;
 
 namespace Plexus.Actions;
 
@@ -77,4 +78,10 @@ public sealed record ActionSnapshot
     /// state so an action can leave memory while it waits; recovery bookkeeping, not part of the JSON document.
     /// </summary>
     [Id(21), JsonIgnore] public EnvelopePublication? Published { get; init; }
+
+    /// <summary>
+    /// Gets who did what to the action, oldest first: the dispatch, cancels, retries, expiry. The last
+    /// <see cref="AuditRecord.PerActionLimit"/> are kept here; the audit log keeps them all.
+    /// </summary>
+    [Id(22)] public System.Collections.Immutable.ImmutableList<AuditRecord> Audit { get; init; } = [];
 }
