@@ -16,8 +16,8 @@ using Plexus.Hosting;
 namespace Plexus.Silo.Hosting;
 
 /// <summary>
-/// The <c>Aws</c> profile: silos join their cluster through a DynamoDB membership table, keep action state and
-/// reminders in DynamoDB, and carry command envelopes on SQS queues. Same behaviour as the embedded default.
+/// The <c>Aws</c> profile: silos join their cluster through a DynamoDB membership table, keep action state,
+/// reminders and the audit log in DynamoDB, and carry command envelopes on SQS queues. Same behaviour as the embedded default.
 /// </summary>
 public static class AwsProfile
 {
@@ -47,6 +47,7 @@ public static class AwsProfile
             .UseDynamoDbClustering(DynamoDb)
             .AddDynamoDbGrainStorage(ActionGrain.StorageName, DynamoDb)
             .UseDynamoDbReminders(DynamoDb)
+            .UseDynamoDbAuditLog(DynamoDb)
             .AddSqsStreams(CommandStreams.ProviderName, streams =>
             {
                 streams.ConfigureSqs(sqs => sqs.Configure(Sqs));
