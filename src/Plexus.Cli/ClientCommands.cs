@@ -174,7 +174,7 @@ public static class ClientCommands
         var action = new Option<string?>("--action") { Description = "Only entries of this action id" };
         var limit = new Option<int>("--limit") { Description = $"At most this many (1–{ActionQuery.MaxLimit})", DefaultValueFactory = _ => ActionQuery.DefaultLimit };
         var cursor = new Option<string?>("--cursor") { Description = "Continue where the page before ended (its 'next')" };
-        var audit = new Command("audit", "List who dispatched, cancelled, retried or expired which action, from where, and the outcome (refused calls too), newest first")
+        var audit = new Command("audit", "The audit trail, newest first: who dispatched, cancelled, retried or expired which action, when, from where, with what outcome (refused calls too)")
         {
             since, actor, action, limit, cursor, Json,
         };
