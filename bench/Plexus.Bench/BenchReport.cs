@@ -119,13 +119,15 @@ public sealed class BenchReport
             md.AppendLine();
             md.AppendLine("Each size is reached with actions that expire in the queue (every part of the path but the process), then a probe of `true` actions is timed.");
             md.AppendLine();
-            md.AppendLine("| rows in store | probe | ms/action | actions/s | fill actions/s | db + wal MB | file bytes/row | state bytes/row |");
-            md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+            md.AppendLine("| rows in store | probe | ms/action | actions/s | fill actions/s | db + wal MB | file bytes/row | state bytes/row | list 50 ms | list 50 filtered ms |");
+            md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var p in points)
             {
-                md.AppendLine(Inv($"| {p.StoreRows} | {p.Probe} | {p.MsPerAction:F2} | {p.ActionsPerSecond:F0} | {p.FillActionsPerSecond:F0} | {Mb(p.DatabaseBytes + p.WalBytes):F1} | {p.FileBytesPerRow:F0} | {p.PayloadBytesPerRow:F0} |"));
+                md.AppendLine(Inv($"| {p.StoreRows} | {p.Probe} | {p.MsPerAction:F2} | {p.ActionsPerSecond:F0} | {p.FillActionsPerSecond:F0} | {Mb(p.DatabaseBytes + p.WalBytes):F1} | {p.FileBytesPerRow:F0} | {p.PayloadBytesPerRow:F0} | {p.ListMs:F1} | {p.ListFilteredMs:F1} |"));
             }
 
+            md.AppendLine();
+            md.AppendLine(Inv($"Listing the first 50 (with counts per status) at {points[^1].StoreRows} rows takes {points[^1].ListMs / Math.Max(0.001, points[0].ListMs):F2}× as long as at {points[0].StoreRows} rows; filtered by status and command, {points[^1].ListFilteredMs / Math.Max(0.001, points[0].ListFilteredMs):F2}×."));
             md.AppendLine();
         }
 
@@ -264,4 +266,8 @@ public sealed class ScalePoint
     public double FileBytesPerRow { get; set; }
 
     public double PayloadBytesPerRow { get; set; }
+
+    public double ListMs { get; set; }
+
+    public double ListFilteredMs { get; set; }
 }

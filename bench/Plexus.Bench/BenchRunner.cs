@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Plexus.Actions;
 using Plexus.Client;
+using Plexus.Queries;
 
 namespace Plexus.Bench;
 
@@ -273,6 +274,8 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             var elapsed = Stopwatch.GetElapsedTime(started);
             var store = await silo.ReadStoreAsync().ConfigureAwait(false);
             rows = store.Rows;
+            var listMs = await ListP50Async(client, new ActionQuery()).ConfigureAwait(false);
+            var listFilteredMs = await ListP50Async(client, new ActionQuery { Statuses = [ActionStatus.Succeeded], CommandPrefix = "true" }).ConfigureAwait(false);
             var point = new ScalePoint
             {
                 StoreRows = store.Rows,
@@ -284,10 +287,27 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 WalBytes = store.WalBytes,
                 FileBytesPerRow = (double)store.DatabaseBytes / Math.Max(1, store.Rows),
                 PayloadBytesPerRow = (double)store.PayloadBytes / Math.Max(1, store.Rows),
+                ListMs = listMs,
+                ListFilteredMs = listFilteredMs,
             };
             points.Add(point);
-            log.WriteLine(Inv($"  {store.Rows} rows: {point.MsPerAction:F2} ms/action, {point.FileBytesPerRow:F0} file bytes/row (fill {fillRate:F0}/s)"));
+            log.WriteLine(Inv($"  {store.Rows} rows: {point.MsPerAction:F2} ms/action, {point.FileBytesPerRow:F0} file bytes/row (fill {fillRate:F0}/s), list 50 in {listMs:F1} ms ({listFilteredMs:F1} ms filtered)"));
         }
+    }
+
+    // The median of a few first pages of 50, counts included, as a dashboard asks for them.
+    private static async Task<double> ListP50Async(ActionClient client, ActionQuery query)
+    {
+        await client.ListAsync(query).ConfigureAwait(false);
+        List<double> times = [];
+        for (var i = 0; i < 21; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await client.ListAsync(query).ConfigureAwait(false);
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        return Stats.Percentile(times, 50);
     }
 
     // A silo of its own for every scenario, so none inherits another's store or memory; the quick smoke run shares one.

@@ -11,6 +11,12 @@ public static class ActionSummary
     /// <summary>Returns a few lines that say where <paramref name="action"/> stands.</summary>
     public static string Format(ActionSnapshot action)
     {
+        ArgumentNullException.ThrowIfNull(action);
+        if (Forgotten(action) is { } forgotten)
+        {
+            return forgotten + Environment.NewLine;
+        }
+
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Action {action.Id}: {action.Status}");
         Line(text, "command", action.Command);
@@ -62,6 +68,15 @@ public static class ActionSummary
 
         return text.ToString();
     }
+
+    /// <summary>Says that <paramref name="action"/> was removed at the end of its retention, or returns null while it is kept.</summary>
+    public static string? Forgotten(ActionSnapshot action) => action.ForgottenAt is { } at
+        ? $"Action {action.Id} ended {action.Status} on {Time(action.FinishedAt ?? at)} and was removed on {Time(at)}, its retention of {Days(action.Retention)} having run out: its request, output and result are no longer kept."
+        : null;
+
+    private static string Days(TimeSpan? span) => span is { } s
+        ? s.TotalDays >= 1 ? s.TotalDays.ToString("0.##", CultureInfo.InvariantCulture) + " d" : Seconds(s)
+        : "unknown";
 
     private static void Line(StringBuilder text, string label, string value) =>
         text.AppendLine(CultureInfo.InvariantCulture, $"  {label + ":",-10} {value}");

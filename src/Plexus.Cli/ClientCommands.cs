@@ -48,9 +48,10 @@ public static class ClientCommands
             AllowMultipleArgumentsPerToken = false,
         };
         var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "Dispatching again with the same key returns the existing action instead of a new one" };
+        var retention = new Option<string?>("--retention") { Description = "How long the finished action is kept, e.g. 7d, 12h (default from the cluster's Plexus:Retention, 30 days)" };
         var dispatch = new Command("dispatch", "Run a command on the cluster; follows it live and exits with its exit code unless --async")
         {
-            command, async, timeout, expires, maxAttempts, retryOnTimeout, retryExitCodes, idempotencyKey, Json,
+            command, async, timeout, expires, maxAttempts, retryOnTimeout, retryExitCodes, idempotencyKey, retention, Json,
         };
         dispatch.SetAction((parse, cancellationToken) => RunAsync(parse, async connection =>
         {
@@ -62,7 +63,8 @@ public static class ClientCommands
                 Seconds(parse.GetValue(timeout), "--timeout"),
                 Seconds(parse.GetValue(expires), "--expires"),
                 retry == new RetryOverrides() ? null : retry,
-                parse.GetValue(idempotencyKey));
+                parse.GetValue(idempotencyKey),
+                parse.GetValue(retention) is { } kept ? TimeFilter.ParseSpan(kept, "--retention") : null);
             var queued = await connection.Actions.DispatchAsync(request, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(async))
             {
@@ -226,6 +228,12 @@ public static class ClientCommands
             }
 
             var action = await connection.Actions.GetAsync(actionId, cancellationToken).ConfigureAwait(false) ?? throw new ActionNotFoundException(actionId);
+            if (ActionSummary.Forgotten(action) is { } forgotten)
+            {
+                Console.Error.WriteLine($"plexus-client: {forgotten}");
+                return ExitCodes.Ok;
+            }
+
             if (action.Result is not { } result)
             {
                 Console.Error.WriteLine($"plexus-client: action {actionId} is {action.Status}; its output is stored when its attempt ends (follow it live with: plexus-client watch {actionId}).");

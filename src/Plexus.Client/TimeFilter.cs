@@ -14,11 +14,9 @@ public static class TimeFilter
     {
         ArgumentNullException.ThrowIfNull(text);
         var trimmed = text.Trim();
-        if (trimmed.Length > 1 && Unit(trimmed[^1]) is { } unit
-            && double.TryParse(trimmed.AsSpan(0, trimmed.Length - 1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count)
-            && count * unit.TotalSeconds < TimeSpan.FromDays(36500).TotalSeconds)
+        if (TrySpan(trimmed, out var age))
         {
-            return now - count * unit;
+            return now - age;
         }
 
         if (DateTimeOffset.TryParse(trimmed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var at))
@@ -27,6 +25,29 @@ public static class TimeFilter
         }
 
         throw new PlexusException($"{option} '{text}' is not a time: give an age such as 30m, 1h, 7d, or a date such as 2026-11-30 (2026-11-30T14:00 for a time).");
+    }
+
+    /// <summary>Reads a length of time such as <c>90s</c>, <c>30m</c>, <c>12h</c>, <c>7d</c> or <c>2w</c>, or throws <see cref="PlexusException"/> saying what is expected.</summary>
+    public static TimeSpan ParseSpan(string text, string option)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return TrySpan(text.Trim(), out var span) && span > TimeSpan.Zero
+            ? span
+            : throw new PlexusException($"{option} '{text}' is not a length of time: give a number and a unit, such as 90s, 30m, 12h, 7d or 2w.");
+    }
+
+    private static bool TrySpan(string text, out TimeSpan span)
+    {
+        span = default;
+        if (text.Length < 2 || Unit(text[^1]) is not { } unit
+            || !double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var count)
+            || count * unit.TotalSeconds >= TimeSpan.FromDays(36500).TotalSeconds)
+        {
+            return false;
+        }
+
+        span = count * unit;
+        return true;
     }
 
     private static TimeSpan? Unit(char suffix) => suffix switch

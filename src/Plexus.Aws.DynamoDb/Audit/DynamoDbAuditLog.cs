@@ -201,6 +201,7 @@ public sealed class DynamoDbAuditLog : IAuditLog, IDisposable
             _options,
             [new KeySchemaElement(PartitionKey, KeyType.HASH), new KeySchemaElement(SortKey, KeyType.RANGE)],
             [new AttributeDefinition(PartitionKey, ScalarAttributeType.S), new AttributeDefinition(SortKey, ScalarAttributeType.S)],
+            [],
             _logger,
             cancellationToken);
     }

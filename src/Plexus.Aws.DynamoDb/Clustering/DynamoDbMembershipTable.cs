@@ -53,7 +53,7 @@ public sealed partial class DynamoDbMembershipTable : IMembershipTable, IDisposa
     /// <inheritdoc />
     public async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken)
     {
-        await DynamoDbTables.EnsureTableAsync(_client.Value, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
+        await DynamoDbTables.EnsureTableAsync(_client.Value, _options, KeySchema, AttributeDefinitions, [], _logger, cancellationToken).ConfigureAwait(false);
         if (!tryInitTableVersion)
         {
             return;

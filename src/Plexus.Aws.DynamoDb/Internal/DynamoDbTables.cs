@@ -14,13 +14,15 @@ internal static partial class DynamoDbTables
 
     /// <summary>
     /// Makes sure the table exists and is active. Several silos may start at once: whoever loses the race to create
-    /// it gets <see cref="ResourceInUseException"/> and waits for the winner's table like everyone else.
+    /// it gets <see cref="ResourceInUseException"/> and waits for the winner's table like everyone else. A table it
+    /// creates gets <paramref name="indexes"/> too, with the same capacity as the table when that is provisioned.
     /// </summary>
     public static async Task EnsureTableAsync(
         IAmazonDynamoDB client,
         DynamoDbOptions options,
         IReadOnlyList<KeySchemaElement> keys,
         IReadOnlyList<AttributeDefinition> attributes,
+        IReadOnlyList<GlobalSecondaryIndex> indexes,
         ILogger logger,
         CancellationToken cancellationToken)
     {
@@ -34,21 +36,27 @@ internal static partial class DynamoDbTables
                     $"The DynamoDB table '{table}' does not exist and {nameof(DynamoDbOptions.CreateIfNotExists)} is false: create it or allow the provider to.");
             }
 
+            // Provisioned only with both capacities set (the validator insists on both or neither); its indexes alike.
+            ProvisionedThroughput? capacity = options.ReadCapacityUnits is { } read && options.WriteCapacityUnits is { } write
+                ? new ProvisionedThroughput(read, write)
+                : null;
             var request = new CreateTableRequest
             {
                 TableName = table,
                 KeySchema = [.. keys],
                 AttributeDefinitions = [.. attributes],
+                BillingMode = capacity is null ? BillingMode.PAY_PER_REQUEST : BillingMode.PROVISIONED,
+                ProvisionedThroughput = capacity,
+                GlobalSecondaryIndexes = indexes.Count > 0
+                    ? [.. indexes.Select(index => new GlobalSecondaryIndex
+                    {
+                        IndexName = index.IndexName,
+                        KeySchema = index.KeySchema,
+                        Projection = index.Projection,
+                        ProvisionedThroughput = capacity,
+                    })]
+                    : null,
             };
-            if (options.ReadCapacityUnits is { } read && options.WriteCapacityUnits is { } write)
-            {
-                request.BillingMode = BillingMode.PROVISIONED;
-                request.ProvisionedThroughput = new ProvisionedThroughput(read, write);
-            }
-            else
-            {
-                request.BillingMode = BillingMode.PAY_PER_REQUEST;
-            }
 
             try
             {

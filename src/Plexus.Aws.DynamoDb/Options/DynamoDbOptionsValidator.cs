@@ -36,6 +36,19 @@ public sealed class DynamoDbOptionsValidator<TOptions>(TOptions options, string 
             problems.Add($"{nameof(DynamoDbOptions.TableActivationTimeout)} must be positive; it is {options.TableActivationTimeout}.");
         }
 
+        if (options is DynamoDbActionIndexOptions index)
+        {
+            if (index.TimeToLiveMargin < TimeSpan.Zero)
+            {
+                problems.Add($"{nameof(DynamoDbActionIndexOptions.TimeToLiveMargin)} must not be negative; it is {index.TimeToLiveMargin}. It is how long past an entry's retention DynamoDB may delete it, e.g. 1.00:00:00.");
+            }
+
+            if (string.IsNullOrWhiteSpace(index.TimeToLiveAttribute))
+            {
+                problems.Add($"{nameof(DynamoDbActionIndexOptions.TimeToLiveAttribute)} is empty: name the attribute that holds the expiry time, e.g. ExpiresAt.");
+            }
+        }
+
         if (options is DynamoDbGrainStorageOptions storage)
         {
             if (storage.GrainStorageSerializer is null)

@@ -63,7 +63,7 @@ public sealed partial class DynamoDbReminderTable : IReminderTable, IDisposable
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await DynamoDbTables.EnsureTableAsync(_client.Value, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
+        await DynamoDbTables.EnsureTableAsync(_client.Value, _options, KeySchema, AttributeDefinitions, [], _logger, cancellationToken).ConfigureAwait(false);
         LogReady(_table, _serviceId);
     }
 

@@ -262,7 +262,7 @@ public sealed partial class DynamoDbGrainStorage : IGrainStorage, ILifecyclePart
     /// <summary>Creates the table if needed and, with a time to live, turns DynamoDB's expiry on.</summary>
     internal async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        await DynamoDbTables.EnsureTableAsync(_client.Value, _options, KeySchema, AttributeDefinitions, _logger, cancellationToken).ConfigureAwait(false);
+        await DynamoDbTables.EnsureTableAsync(_client.Value, _options, KeySchema, AttributeDefinitions, [], _logger, cancellationToken).ConfigureAwait(false);
         if (_options.TimeToLive.HasValue)
         {
             await DynamoDbTables.EnsureTimeToLiveAsync(_client.Value, _table, _options.TimeToLiveAttribute, _logger, cancellationToken).ConfigureAwait(false);

@@ -10,6 +10,7 @@ namespace Plexus.Actions;
 /// A key chosen by the caller: dispatching again with the same key returns the action the first dispatch
 /// created instead of creating a second one (see <see cref="IdempotencyKeys"/>).
 /// </param>
+/// <param name="Retention">How long the action is kept once it is final; <see langword="null"/> for the configured default.</param>
 [GenerateSerializer, Alias("plexus.ActionRequest")]
 public sealed record ActionRequest(
     [property: Id(0)] string Command,
@@ -17,7 +18,8 @@ public sealed record ActionRequest(
     [property: Id(2)] TimeSpan? Timeout = null,
     [property: Id(3)] TimeSpan? Expires = null,
     [property: Id(4)] RetryOverrides? Retry = null,
-    [property: Id(5)] string? IdempotencyKey = null);
+    [property: Id(5)] string? IdempotencyKey = null,
+    [property: Id(6)] TimeSpan? Retention = null);
 
 /// <summary>The parts of the retry policy a dispatch may set; each <see langword="null"/> keeps the configured value.</summary>
 /// <param name="MaxAttempts">How many attempts the action may have in all, the first included.</param>

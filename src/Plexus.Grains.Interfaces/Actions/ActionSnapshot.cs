@@ -79,9 +79,21 @@ public sealed record ActionSnapshot
     /// </summary>
     [Id(21), JsonIgnore] public EnvelopePublication? Published { get; init; }
 
+    /// <summary>Gets how long the action is kept once it is final: its request's, else the configured default.</summary>
+    [Id(22)] public TimeSpan? Retention { get; init; }
+
+    /// <summary>Gets until when the action is kept: <see cref="FinishedAt"/> plus <see cref="Retention"/>, once it is final.</summary>
+    public DateTimeOffset? RetainUntil => Status.IsFinal() && FinishedAt is { } finished && Retention is { } retention ? finished + retention : null;
+
+    /// <summary>
+    /// Gets when the action's retention ran out and its request, output and result were removed; what is left says
+    /// only that it existed. <see langword="null"/> while it is kept.
+    /// </summary>
+    [Id(23)] public DateTimeOffset? ForgottenAt { get; init; }
+
     /// <summary>
     /// Gets who did what to the action, oldest first: the dispatch, cancels, retries, expiry. The last
-    /// <see cref="AuditRecord.PerActionLimit"/> are kept here; the audit log keeps them all.
+    /// <see cref="AuditRecord.PerActionLimit"/> are kept here (none once the action is forgotten); the audit log keeps them all.
     /// </summary>
-    [Id(22)] public System.Collections.Immutable.ImmutableList<AuditRecord> Audit { get; init; } = [];
+    [Id(24)] public System.Collections.Immutable.ImmutableList<AuditRecord> Audit { get; init; } = [];
 }

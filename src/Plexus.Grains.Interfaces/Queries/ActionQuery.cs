@@ -103,6 +103,9 @@ public sealed record ActionListItem
     /// <summary>Gets the version of the action this item was made from: an index keeps the highest.</summary>
     [Id(9)] public long Version { get; init; }
 
+    /// <summary>Gets until when the action is kept, once it is final; past it the action is removed.</summary>
+    [Id(10)] public DateTimeOffset? RetainUntil { get; init; }
+
     /// <summary>Returns the list item of <paramref name="action"/>.</summary>
     public static ActionListItem From(ActionSnapshot action)
     {
@@ -119,6 +122,7 @@ public sealed record ActionListItem
             Percent = action.Percent,
             Attempt = action.Attempt,
             Version = action.Version,
+            RetainUntil = action.RetainUntil,
         };
     }
 }

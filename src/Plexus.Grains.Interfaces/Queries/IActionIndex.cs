@@ -14,4 +14,10 @@ public interface IActionIndex
 
     /// <summary>Returns one page of the entries matching <paramref name="query"/> (already checked for problems).</summary>
     Task<ActionPage> QueryAsync(ActionQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns up to <paramref name="limit"/> entries whose <see cref="ActionListItem.RetainUntil"/> is at or before <paramref name="now"/>, the earliest first.</summary>
+    Task<IReadOnlyList<ActionListItem>> DueForRemovalAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the entry of <paramref name="item"/>'s action unless it holds a higher version; removing a missing entry changes nothing.</summary>
+    Task RemoveAsync(ActionListItem item, CancellationToken cancellationToken = default);
 }

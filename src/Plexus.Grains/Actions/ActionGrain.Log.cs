@@ -25,6 +25,9 @@ public sealed partial class ActionGrain
     [LoggerMessage(Level = LogLevel.Information, Message = "Action {ActionId}: still queued; attempt {Attempt} published again in case its envelope was lost")]
     private partial void LogRepublished(Guid actionId, int attempt);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Action {ActionId}: retention ran out ({RetainUntil:O}); its request, output and result are removed")]
+    private partial void LogForgotten(Guid actionId, DateTimeOffset retainUntil);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Action {ActionId}: could not update its index entry (version {Version}); the recovery check tries again")]
     private partial void LogIndexFailed(Exception exception, Guid actionId, long version);
 

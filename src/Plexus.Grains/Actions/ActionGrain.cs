@@ -34,7 +34,7 @@ public sealed partial class ActionGrain(
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
     TimeProvider time,
-    ILogger<ActionGrain> logger) : Grain, IActionGrain, IActionWorkerGrain, IRemindable
+    ILogger<ActionGrain> logger) : Grain, IActionGrain, IActionWorkerGrain, IActionRetentionGrain, IRemindable
 {
     /// <summary>The name of the grain storage that holds actions.</summary>
     public const string StorageName = "actions";
@@ -128,6 +128,7 @@ public sealed partial class ActionGrain(
             Attempt = 1,
             QueuedAt = now,
             Retry = retry,
+            Retention = request.Retention ?? Options.Retention,
             IdempotencyKey = request.IdempotencyKey,
             Published = Publication(now, republished: 0),
         }, AuditOperation.Dispatch, request.Command, request.Submitter));
@@ -288,6 +289,40 @@ public sealed partial class ActionGrain(
         }
 
         return Task.FromResult(new ActionSubscription(Current, Options.SubscriptionLifetime));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ForgetIfDueAsync()
+    {
+        var now = time.GetUtcNow();
+        switch (Current)
+        {
+            case null:
+                return false;
+            case { ForgottenAt: not null } forgotten:
+                // Its index entry may have outlived it (a failed removal): the sweep that found it gets it removed.
+                await IndexAsync(forgotten);
+                return true;
+            case { RetainUntil: { } until } when now >= until:
+                await UpdateAsync(final => final with
+                {
+                    Command = "",
+                    Submitter = "",
+                    Result = null,
+                    Stages = [],
+                    Attempts = [],
+                    Worker = null,
+                    IdempotencyKey = null,
+                    CancelRequestedBy = null,
+                    Audit = [],
+                    ForgottenAt = now,
+                });
+                LogForgotten(Id, until);
+                DeactivateWhenUnwatched();
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <inheritdoc />
@@ -515,13 +550,15 @@ public sealed partial class ActionGrain(
         return after;
     }
 
-    // The index follows what is stored. A failed update neither fails nor holds up the change it follows: the entry
-    // is caught up by the recovery check (an older or repeated update changes nothing there).
+    // The index follows what is stored, and holds nothing of a forgotten action. A failed update neither fails nor
+    // holds up the change it follows: the entry is caught up by the recovery check, or for a forgotten action by the
+    // next retention sweep (an older or repeated update changes nothing there).
     private async Task IndexAsync(ActionSnapshot action)
     {
         try
         {
-            await index.UpsertAsync(ActionListItem.From(action));
+            var item = ActionListItem.From(action);
+            await (action.ForgottenAt is null ? index.UpsertAsync(item) : index.RemoveAsync(item));
             _indexBehind = false;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -23,6 +23,12 @@ public static class ActionRequests
         catalog.Validate(request.Command);
         RequirePositive(request.Timeout, "timeout");
         RequirePositive(request.Expires, "queue deadline (expires)");
+        RequirePositive(request.Retention, "retention");
+        if (request.Retention > ExecutionOptions.MaxRetention)
+        {
+            throw new PlexusException($"The retention may be at most {ExecutionOptions.MaxRetention.TotalDays:0} days; it is {request.Retention.Value.TotalDays:0.###} days.");
+        }
+
         var retry = defaults.With(request.Retry);
         return retry.Problem() is { } problem ? throw new PlexusException(problem) : retry;
     }

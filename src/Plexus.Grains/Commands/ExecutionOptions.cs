@@ -54,6 +54,22 @@ public sealed class ExecutionOptions
     /// </summary>
     public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The longest retention an action may have (100 years): beyond it "forever" is meant, and dates overflow.</summary>
+    public static readonly TimeSpan MaxRetention = TimeSpan.FromDays(36500);
+
+    /// <summary>
+    /// Gets or sets how long a finished action is kept (<c>Plexus:Retention</c>; per action <c>dispatch --retention</c>).
+    /// Past it the action's request, output and result are removed, and so is its index entry; <c>status</c> then says
+    /// when. Default is 30 days.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// Gets or sets how often each silo looks for finished actions whose retention ran out
+    /// (<c>Plexus:RetentionSweepInterval</c>). Default is 10 minutes.
+    /// </summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Gets the retry policy of actions dispatched without changes to it (<c>Plexus:Retry:*</c>).</summary>
     public RetryPolicy Retry { get; set; } = new();
 

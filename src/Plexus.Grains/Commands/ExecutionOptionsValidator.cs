@@ -34,6 +34,16 @@ public sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOption
             failures.Add($"Plexus:SubscriptionLifetime must be at least 1 second; it is {options.SubscriptionLifetime}.");
         }
 
+        if (options.Retention <= TimeSpan.Zero || options.Retention > ExecutionOptions.MaxRetention)
+        {
+            failures.Add($"Plexus:Retention must be more than 0 and at most {ExecutionOptions.MaxRetention.TotalDays:0} days; it is {options.Retention}.");
+        }
+
+        if (options.RetentionSweepInterval < TimeSpan.FromMilliseconds(100))
+        {
+            failures.Add($"Plexus:RetentionSweepInterval must be at least 0.1 second; it is {options.RetentionSweepInterval}.");
+        }
+
         if (options.Retry.Problem() is { } retryProblem)
         {
             failures.Add($"Plexus:Retry: {retryProblem}");

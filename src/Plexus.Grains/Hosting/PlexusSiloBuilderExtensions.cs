@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
+using Plexus.Actions;
 using Plexus.Audit;
 using Plexus.Commands;
 using Plexus.Execution;
@@ -44,6 +45,7 @@ public static class PlexusSiloBuilderExtensions
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<WorkerPool>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
+        services.AddHostedService<RetentionSweep>();
         return builder;
     }
 }

@@ -10,6 +10,13 @@ public sealed class NoActionIndex : IActionIndex
     public Task UpsertAsync(ActionListItem item, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<ActionListItem>> DueForRemovalAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ActionListItem>>([]);
+
+    /// <inheritdoc />
+    public Task RemoveAsync(ActionListItem item, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <inheritdoc />
     public Task<ActionPage> QueryAsync(ActionQuery query, CancellationToken cancellationToken = default) =>
-        throw new PlexusException("Listing actions is not available on this cluster: its profile keeps no action index (the embedded default does).");
+        throw new PlexusException("Listing actions is not available on this cluster: its profile keeps no action index (the embedded default and the Aws profile do).");
 }

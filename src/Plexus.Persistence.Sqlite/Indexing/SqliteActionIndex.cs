@@ -12,8 +12,11 @@ namespace Plexus.Persistence.Sqlite.Indexing;
 
 /// <summary>
 /// The action index in a local SQLite file: one row per action, scoped by service id, replaced only by a higher
-/// version. Listing reads the <c>(service_id, queued_at, id)</c> index newest first and stops at the page size, so a
-/// page costs the same with 1,000 or 100,000 rows; times are UTC ticks, exact and culture-free.
+/// version. Listing reads the <c>(service_id, queued_at, id)</c> index newest first and stops at the page size, and
+/// the counts of an unfiltered listing come from a table of counts per status that triggers keep with every row, so a
+/// page costs the same with 1,000 or 100,000 rows; counts of a filtered listing are counted over the rows of its
+/// statuses (a second index by status) or its time window, so they cost what matches.
+/// Times are UTC ticks, exact and culture-free.
 /// </summary>
 public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options, IOptions<ClusterOptions> cluster) : IActionIndex
 {
@@ -21,6 +24,8 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
         string.IsNullOrWhiteSpace(options.Value.DatabasePath)
             ? throw new OrleansConfigurationException($"The SQLite action index has no {nameof(SqliteActionIndexOptions.DatabasePath)}: set the database file it keeps the index in.")
             : options.Value.DatabasePath);
+
+    private const string Columns = "id, status, command, submitter, queued_at, started_at, finished_at, percent, attempt, version, retain_until";
 
     private readonly string _serviceId = cluster.Value.ServiceId;
     private Task? _schema;
@@ -33,12 +38,12 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO action_index (service_id, id, status, command, submitter, queued_at, started_at, finished_at, percent, attempt, version)
-            VALUES ($service, $id, $status, $command, $submitter, $queued, $started, $finished, $percent, $attempt, $version)
+            INSERT INTO action_index (service_id, id, status, command, submitter, queued_at, started_at, finished_at, percent, attempt, version, retain_until)
+            VALUES ($service, $id, $status, $command, $submitter, $queued, $started, $finished, $percent, $attempt, $version, $retain)
             ON CONFLICT (service_id, id) DO UPDATE SET
                 status = excluded.status, command = excluded.command, submitter = excluded.submitter,
                 queued_at = excluded.queued_at, started_at = excluded.started_at, finished_at = excluded.finished_at,
-                percent = excluded.percent, attempt = excluded.attempt, version = excluded.version
+                percent = excluded.percent, attempt = excluded.attempt, version = excluded.version, retain_until = excluded.retain_until
             WHERE excluded.version > action_index.version
             """;
         command.Parameters.AddWithValue("$service", _serviceId);
@@ -51,6 +56,41 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
         command.Parameters.AddWithValue("$finished", (object?)item.FinishedAt?.UtcTicks ?? DBNull.Value);
         command.Parameters.AddWithValue("$percent", (object?)item.Percent ?? DBNull.Value);
         command.Parameters.AddWithValue("$attempt", item.Attempt);
+        command.Parameters.AddWithValue("$version", item.Version);
+        command.Parameters.AddWithValue("$retain", (object?)item.RetainUntil?.UtcTicks ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ActionListItem>> DueForRemovalAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM action_index WHERE service_id = $service AND retain_until <= $now ORDER BY retain_until LIMIT $limit";
+        command.Parameters.AddWithValue("$service", _serviceId);
+        command.Parameters.AddWithValue("$now", now.UtcTicks);
+        command.Parameters.AddWithValue("$limit", limit);
+        var due = new List<ActionListItem>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            due.Add(Read(reader));
+        }
+
+        return due;
+    }
+
+    /// <inheritdoc />
+    public async Task RemoveAsync(ActionListItem item, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM action_index WHERE service_id = $service AND id = $id AND version <= $version";
+        command.Parameters.AddWithValue("$service", _serviceId);
+        command.Parameters.AddWithValue("$id", item.Id.ToString("N"));
         command.Parameters.AddWithValue("$version", item.Version);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -65,7 +105,7 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
         // Both reads in one transaction: the counts describe the same rows the page was taken from.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var items = new List<ActionListItem>();
-        await using (var page = Select(connection, query, "id, status, command, submitter, queued_at, started_at, finished_at, percent, attempt, version", withCursor: true))
+        await using (var page = Select(connection, query, Columns, withCursor: true))
         {
             page.CommandText += " ORDER BY queued_at DESC, id DESC LIMIT $limit";
             page.Parameters.AddWithValue("$limit", query.Limit + 1);
@@ -77,9 +117,13 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
         }
 
         var counts = new Dictionary<ActionStatus, long>();
-        await using (var count = Select(connection, query, "status, COUNT(*)", withCursor: false))
+        await using (var count = Unfiltered(query) ? Totals(connection) : Select(connection, query, "status, COUNT(*)", withCursor: false))
         {
-            count.CommandText += " GROUP BY status";
+            if (!Unfiltered(query))
+            {
+                count.CommandText += " GROUP BY status";
+            }
+
             await using var reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -96,6 +140,17 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
         }
 
         return new ActionPage(items, next, counts);
+    }
+
+    private static bool Unfiltered(ActionQuery query) =>
+        query.Statuses.IsDefaultOrEmpty && query.CommandPrefix is null && query.Submitter is null && query.Since is null && query.Until is null;
+
+    private SqliteCommand Totals(SqliteConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = "SELECT status, count FROM action_counts WHERE service_id = $service AND count > 0";
+        command.Parameters.AddWithValue("$service", _serviceId);
+        return command;
     }
 
     private SqliteCommand Select(SqliteConnection connection, ActionQuery query, string columns, bool withCursor)
@@ -161,6 +216,7 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
         Percent = reader.IsDBNull(7) ? null : reader.GetDouble(7),
         Attempt = reader.GetInt32(8),
         Version = reader.GetInt64(9),
+        RetainUntil = reader.IsDBNull(10) ? null : new DateTimeOffset(reader.GetInt64(10), TimeSpan.Zero),
     };
 
     // Created on first use; a failed creation is tried again by the next call.
@@ -186,9 +242,30 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
                 percent     REAL,
                 attempt     INTEGER NOT NULL,
                 version     INTEGER NOT NULL,
+                retain_until INTEGER,
                 PRIMARY KEY (service_id, id)
             ) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS action_index_by_time ON action_index (service_id, queued_at DESC, id DESC);
+            CREATE INDEX IF NOT EXISTS action_index_by_status ON action_index (service_id, status, queued_at DESC, id DESC);
+            CREATE INDEX IF NOT EXISTS action_index_by_retention ON action_index (service_id, retain_until) WHERE retain_until IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS action_counts (
+                service_id TEXT    NOT NULL,
+                status     TEXT    NOT NULL,
+                count      INTEGER NOT NULL,
+                PRIMARY KEY (service_id, status)
+            ) WITHOUT ROWID;
+            CREATE TRIGGER IF NOT EXISTS action_counts_insert AFTER INSERT ON action_index BEGIN
+                INSERT INTO action_counts (service_id, status, count) VALUES (new.service_id, new.status, 1)
+                ON CONFLICT (service_id, status) DO UPDATE SET count = count + 1;
+            END;
+            CREATE TRIGGER IF NOT EXISTS action_counts_update AFTER UPDATE OF status ON action_index WHEN old.status <> new.status BEGIN
+                UPDATE action_counts SET count = count - 1 WHERE service_id = old.service_id AND status = old.status;
+                INSERT INTO action_counts (service_id, status, count) VALUES (new.service_id, new.status, 1)
+                ON CONFLICT (service_id, status) DO UPDATE SET count = count + 1;
+            END;
+            CREATE TRIGGER IF NOT EXISTS action_counts_delete AFTER DELETE ON action_index BEGIN
+                UPDATE action_counts SET count = count - 1 WHERE service_id = old.service_id AND status = old.status;
+            END;
             """,
             cancellationToken);
     }

@@ -77,5 +77,10 @@ public sealed class ActionIndexTests : IAsyncLifetime
             Failing.ContainsKey(item.Id) ? throw new IOException($"Injected index fault for {item.Id}.") : inner.UpsertAsync(item, cancellationToken);
 
         public Task<ActionPage> QueryAsync(ActionQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<ActionListItem>> DueForRemovalAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+            inner.DueForRemovalAsync(now, limit, cancellationToken);
+
+        public Task RemoveAsync(ActionListItem item, CancellationToken cancellationToken = default) => inner.RemoveAsync(item, cancellationToken);
     }
 }

@@ -7,6 +7,7 @@ using Plexus.Aws;
 using Plexus.Aws.DynamoDb.Clustering;
 using Plexus.Aws.DynamoDb.Options;
 using Plexus.Client;
+using Plexus.Queries;
 using Plexus.Tests.Aws.DynamoDb;
 using Xunit;
 using MsOptions = Microsoft.Extensions.Options.Options;
@@ -108,6 +109,18 @@ public sealed class AwsClusterTests : IAsyncLifetime
         }
 
         Assert.Contains(finals, a => a.Attempts.Any(attempt => attempt.Outcome == AttemptOutcome.WorkerLost));
+
+        // The index the silos keep in DynamoDB lists every action in its final state (written just after it is stored).
+        var listed = await Poll.UntilAsync(
+            () => connection.Actions.ListAsync(new ActionQuery { Submitter = "tests", Limit = ActionQuery.MaxLimit }),
+            page => page.Items.Count == ActionCount && page.Items.All(item => item.Status.IsFinal()),
+            RecoveryTimeout,
+            "every action to be listed as final",
+            page => $"{page.Items.Count} listed, counts {string.Join(", ", page.Counts.Select(c => $"{c.Key}={c.Value}"))}");
+        Assert.Equal(ids.Order(), listed.Items.Select(item => item.Id).Order());
+        Assert.All(listed.Items, item => Assert.Equal(ActionStatus.Succeeded, item.Status));
+        Assert.Equal(new Dictionary<ActionStatus, long> { [ActionStatus.Succeeded] = ActionCount }, listed.Counts);
+        Assert.Null(listed.Next);
         await Poll.UntilAsync(
             () => SiloStatusAsync(victim.SiloPort),
             status => status == SiloStatus.Dead,

@@ -38,6 +38,7 @@ public abstract class ActionIndexContractTests : IAsyncLifetime
         Percent = n % 3 == 0 ? 37.5 : null,
         Attempt = 1 + n % 2,
         Version = version,
+        RetainUntil = n % 2 == 0 ? T0.AddDays(30).AddSeconds(n) : null,
     };
 
     private async Task<List<ActionListItem>> StoreAsync(int count)
@@ -94,8 +95,10 @@ public abstract class ActionIndexContractTests : IAsyncLifetime
         await Index.UpsertAsync(running with { Status = ActionStatus.Failed, Version = 2 });
         var unchanged = Assert.Single((await Index.QueryAsync(new ActionQuery())).Items);
         await Index.UpsertAsync(running with { Status = ActionStatus.Succeeded, Version = 3, Percent = 100 });
-        var replaced = Assert.Single((await Index.QueryAsync(new ActionQuery())).Items);
+        var after = await Index.QueryAsync(new ActionQuery());
+        var replaced = Assert.Single(after.Items);
 
+        Assert.Equal(new Dictionary<ActionStatus, long> { [ActionStatus.Succeeded] = 1 }, after.Counts);
         Assert.Equal(running, unchanged);
         Assert.Equal(ActionStatus.Succeeded, replaced.Status);
         Assert.Equal(100, replaced.Percent);
@@ -172,6 +175,40 @@ public abstract class ActionIndexContractTests : IAsyncLifetime
         Assert.NotNull(first.Next);
         Assert.Equal(5, second.Items.Count);
         Assert.Null(second.Next);
+    }
+
+    [Fact]
+    public async Task DueForRemovalAsync_SomeRetentionsPassed_ReturnsThoseEarliestFirstUpToTheLimit()
+    {
+        var items = await StoreAsync(40);
+        var now = T0.AddDays(30).AddSeconds(20);
+
+        var due = await Index.DueForRemovalAsync(now, limit: 5);
+        var all = await Index.DueForRemovalAsync(now, limit: 100);
+
+        var expected = items.Where(i => i.RetainUntil <= now).OrderBy(i => i.RetainUntil).ToList();
+        Assert.Equal(11, expected.Count);
+        Assert.Equal(expected.Take(5).Select(i => i.Id), due.Select(i => i.Id));
+        Assert.Equal(expected.Select(i => i.Id), all.Select(i => i.Id));
+        Assert.Equal(expected[0], due[0]);
+    }
+
+    [Fact]
+    public async Task RemoveAsync_SameVersion_RemovesTheEntryButNotANewerOne()
+    {
+        var first = Item(2, ActionStatus.Succeeded, version: 3);
+        var second = Item(4, ActionStatus.Failed, version: 5);
+        await Index.UpsertAsync(first);
+        await Index.UpsertAsync(second);
+
+        await Index.RemoveAsync(first);
+        await Index.RemoveAsync(second with { Version = 4 });
+        await Index.RemoveAsync(Item(6));
+        var left = await Index.QueryAsync(new ActionQuery());
+
+        Assert.Equal(second, Assert.Single(left.Items));
+        Assert.Equal(new Dictionary<ActionStatus, long> { [ActionStatus.Failed] = 1 }, left.Counts);
+        Assert.DoesNotContain(first.Id, (await Index.DueForRemovalAsync(DateTimeOffset.MaxValue, 100)).Select(i => i.Id));
     }
 
     [Fact]

@@ -21,16 +21,12 @@ public sealed class CappedOutputTests
 
     private static string Ascii(ReadOnlySpan<byte> bytes) => Encoding.ASCII.GetString(bytes);
 
-    private static string Expected(byte[] data, int cap)
+    // What one write of all of data keeps: chunked writes must keep the same (pinned by the written-out cases below).
+    private static string OneBigWrite(byte[] data, int cap)
     {
-        if (data.Length <= cap)
-        {
-            return Ascii(data);
-        }
-
-        var head = cap / 2;
-        var tail = cap - head;
-        return $"{Ascii(data.AsSpan(0, head))}\n[… {data.Length - cap} bytes dropped …]\n{Ascii(data.AsSpan(data.Length - tail))}";
+        var output = new CappedOutput(cap);
+        output.Write(data);
+        return output.ToString();
     }
 
     [Theory]
@@ -79,8 +75,22 @@ public sealed class CappedOutputTests
         output.Write(data);
 
         Assert.Equal(length - cap, output.DroppedBytes);
-        Assert.Equal(Expected(data, cap), output.ToString());
-        Assert.Contains($"{length - cap} bytes dropped", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(length, output.TotalBytes);
+        Assert.Contains($"\n[… {length - cap} bytes dropped …]\n", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(3, "0123456789", "0\n[… 7 bytes dropped …]\n89")]
+    [InlineData(4, "0123456789", "01\n[… 6 bytes dropped …]\n89")]
+    [InlineData(2, "abc", "a\n[… 1 bytes dropped …]\nc")]
+    [InlineData(5, "hello", "hello")]
+    public void Write_OddAndEvenCaps_KeepTheHalfRoundedDownAsHeadAndTheRestAsTail(int cap, string text, string kept)
+    {
+        var output = new CappedOutput(cap);
+
+        output.Write(Encoding.ASCII.GetBytes(text));
+
+        Assert.Equal(kept, output.ToString());
     }
 
     [Fact]
@@ -103,7 +113,7 @@ public sealed class CappedOutputTests
                     }
 
                     var scenario = $"cap {cap}, length {length}, chunks of {chunkSize}";
-                    Assert.True(Expected(data, cap) == output.ToString(), $"{scenario}: kept text differs");
+                    Assert.True(OneBigWrite(data, cap) == output.ToString(), $"{scenario}: kept text differs");
                     Assert.True(Math.Max(0, length - cap) == output.DroppedBytes, $"{scenario}: dropped {output.DroppedBytes}");
                     Assert.True(length == output.TotalBytes, $"{scenario}: total {output.TotalBytes}");
                 }
@@ -128,7 +138,7 @@ public sealed class CappedOutputTests
                 at += chunk;
             }
 
-            Assert.True(Expected(data, cap) == output.ToString(), $"round {round}: cap {cap}, length {data.Length}: kept text differs");
+            Assert.True(OneBigWrite(data, cap) == output.ToString(), $"round {round}: cap {cap}, length {data.Length}: kept text differs");
         }
     }
 

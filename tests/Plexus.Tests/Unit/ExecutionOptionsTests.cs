@@ -70,6 +70,8 @@ public sealed class ExecutionOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.LeaseDuration);
         Assert.Equal(TimeSpan.FromMinutes(1), options.RecoveryInterval);
         Assert.Equal(TimeSpan.FromMinutes(1), options.SubscriptionLifetime);
+        Assert.Equal(TimeSpan.FromDays(30), options.Retention);
+        Assert.Equal(TimeSpan.FromMinutes(10), options.RetentionSweepInterval);
         Assert.Equal(3, options.Retry.MaxAttempts);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Retry.InitialDelay);
         Assert.Equal(TimeSpan.FromMinutes(5), options.Retry.MaxDelay);

@@ -112,6 +112,36 @@ public sealed class DynamoDbOptionsTests
     }
 
     [Fact]
+    public void UseDynamoDbActionIndex_ConfigurationSection_BindsEverySettingFromItsOwnKey()
+    {
+        var settings = new Dictionary<string, string?>(FullSection)
+        {
+            ["Aws:DynamoDb:TimeToLiveMargin"] = "02:00:00",
+            ["Aws:DynamoDb:TimeToLiveAttribute"] = "GoneAt",
+        };
+        using var host = SiloHost((silo, configuration) => silo.UseLocalhostClustering().UseDynamoDbActionIndex(configuration.GetSection("Aws:DynamoDb")), settings);
+        var options = host.Services.GetRequiredService<IOptions<DynamoDbActionIndexOptions>>().Value;
+
+        AssertFullSection(options);
+        Assert.Equal(TimeSpan.FromHours(2), options.TimeToLiveMargin);
+        Assert.Equal("GoneAt", options.TimeToLiveAttribute);
+        var index = Assert.IsType<Plexus.Aws.DynamoDb.Indexing.DynamoDbActionIndex>(host.Services.GetRequiredService<Plexus.Queries.IActionIndex>());
+        Assert.Contains(index, host.Services.GetServices<ILifecycleParticipant<ISiloLifecycle>>());
+    }
+
+    [Fact]
+    public void ValidateConfiguration_ActionIndexWithNegativeMarginAndNoAttribute_FailsNamingBoth()
+    {
+        using var host = SiloHost((silo, _) => silo.UseLocalhostClustering().UseDynamoDbActionIndex(o => (o.TimeToLiveMargin, o.TimeToLiveAttribute) = (TimeSpan.FromHours(-1), " ")));
+
+        var error = Assert.Throws<OrleansConfigurationException>(() => ValidateAll(host.Services));
+
+        Assert.Contains("DynamoDB action index", error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(DynamoDbActionIndexOptions.TimeToLiveMargin), error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(DynamoDbActionIndexOptions.TimeToLiveAttribute), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddDynamoDbGrainStorage_ConfigurationSection_BindsEverySettingOfThatStorageOnly()
     {
         var settings = new Dictionary<string, string?>(FullSection)
@@ -149,6 +179,8 @@ public sealed class DynamoDbOptionsTests
         Assert.True(options.CreateIfNotExists);
         Assert.Equal("PlexusMembership", options.FullTableName);
         Assert.Null(new DynamoDbGrainStorageOptions().TimeToLive);
+        Assert.Equal("PlexusActionIndex", new DynamoDbActionIndexOptions().FullTableName);
+        Assert.Equal(TimeSpan.FromDays(1), new DynamoDbActionIndexOptions().TimeToLiveMargin);
     }
 
     [Fact]
@@ -204,6 +236,7 @@ public sealed class DynamoDbOptionsTests
     public void ValidateConfiguration_Defaults_Pass()
     {
         new DynamoDbOptionsValidator<DynamoDbClusteringOptions>(new DynamoDbClusteringOptions(), "DynamoDB clustering").ValidateConfiguration();
+        new DynamoDbOptionsValidator<DynamoDbActionIndexOptions>(new DynamoDbActionIndexOptions(), "DynamoDB action index").ValidateConfiguration();
         new DynamoDbOptionsValidator<DynamoDbGrainStorageOptions>(
             new DynamoDbGrainStorageOptions { GrainStorageSerializer = new TestSerializer() }, "DynamoDB grain storage 'x'").ValidateConfiguration();
     }
