@@ -25,12 +25,8 @@ public static class ActionTable
             item.StartedAt is { } started ? Span((item.FinishedAt ?? now) - started) : "-",
             item.Percent is { } percent ? string.Create(CultureInfo.InvariantCulture, $"{percent:0}%") : "-",
         }).Prepend(header).ToList();
-        var widths = Enumerable.Range(0, header.Length).Select(column => rows.Max(row => row[column].Length)).ToArray();
         var text = new StringBuilder();
-        foreach (var row in rows)
-        {
-            text.AppendLine(string.Join("  ", row.Select((cell, column) => cell.PadRight(widths[column]))).TrimEnd());
-        }
+        Columns.Append(text, rows);
 
         var counts = string.Join(", ", page.Counts.OrderBy(c => c.Key).Select(c => $"{c.Value} {c.Key}"));
         text.AppendLine(page.Items.Count == 0 ? "No actions match." : $"Matching: {(counts.Length > 0 ? counts : "none")}.");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Plexus.Actions;
+using Plexus.Audit;
 using Plexus.Client;
 using Plexus.Queries;
 
@@ -29,6 +30,7 @@ public static class ClientCommands
         root.Add(Cancel());
         root.Add(List());
         root.Add(Output());
+        root.Add(Audit());
         return root;
     }
 
@@ -165,6 +167,51 @@ public static class ClientCommands
             }, cancellationToken);
         });
         return list;
+    }
+
+    private static Command Audit()
+    {
+        var since = new Option<string?>("--since") { Description = "Only entries since: an age (30m, 1h, 7d) or a date (2026-11-30)" };
+        var actor = new Option<string?>("--actor") { Description = $"Only what this caller did (e.g. {ActionClient.DefaultSubmitter}; {AuditRecord.SystemActor} for retries and expiry)" };
+        var action = new Option<string?>("--action") { Description = "Only entries of this action id" };
+        var limit = new Option<int>("--limit") { Description = $"At most this many (1–{ActionQuery.MaxLimit})", DefaultValueFactory = _ => ActionQuery.DefaultLimit };
+        var cursor = new Option<string?>("--cursor") { Description = "Continue where the page before ended (its 'next')" };
+        var audit = new Command("audit", "The audit trail, newest first: who dispatched, cancelled, retried or expired which action, when, from where, with what outcome (refused calls too)")
+        {
+            since, actor, action, limit, cursor, Json,
+        };
+        audit.SetAction((parse, cancellationToken) =>
+        {
+            AuditQuery query;
+            try
+            {
+                query = new AuditQuery
+                {
+                    Since = parse.GetValue(since) is { } from ? TimeFilter.Parse(from, "--since", DateTimeOffset.Now) : null,
+                    Actor = parse.GetValue(actor),
+                    ActionId = parse.GetValue(action) is { } id ? ActionClient.ParseId(id) : null,
+                    Limit = parse.GetValue(limit),
+                    Cursor = parse.GetValue(cursor),
+                };
+                if (query.Problem() is { } problem)
+                {
+                    throw new PlexusException(problem);
+                }
+            }
+            catch (PlexusException ex)
+            {
+                Console.Error.WriteLine($"plexus-client: {ex.Message}");
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+
+            return RunAsync(parse, async connection =>
+            {
+                var page = await connection.Actions.ListAuditAsync(query, cancellationToken).ConfigureAwait(false);
+                Console.Write(parse.GetValue(Json) ? ActionJson.Serialize(page) + Environment.NewLine : AuditTable.Format(page));
+                return ExitCodes.Ok;
+            }, cancellationToken);
+        });
+        return audit;
     }
 
     private static Command Output()

@@ -2,6 +2,7 @@ using Orleans.Runtime;
 using Polly;
 using Polly.Retry;
 using Plexus.Actions;
+using Plexus.Audit;
 using Plexus.Queries;
 
 namespace Plexus.Client;
@@ -82,6 +83,19 @@ public sealed class ActionClient(IGrainFactory grains)
             : Call(() => grains.GetGrain<IActionQueryGrain>(0).ListAsync(query), cancellationToken);
     }
 
+    /// <summary>
+    /// Lists the audit log: who dispatched, cancelled, retried or expired which action, from where, and how it ended,
+    /// refused calls included; newest first, one page at a time (pass the page's <see cref="AuditPage.Next"/> as the
+    /// next query's cursor). Throws <see cref="PlexusException"/> for an unusable query.
+    /// </summary>
+    public Task<AuditPage> ListAuditAsync(AuditQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.Problem() is { } problem
+            ? throw new PlexusException(problem)
+            : Call(() => grains.GetGrain<IAuditQueryGrain>(0).ListAsync(query), cancellationToken);
+    }
+
     /// <summary>Cancels the action <paramref name="id"/> for <paramref name="requestedBy"/>; the answer says whether that changed anything.</summary>
     public Task<CancelResult> CancelAsync(Guid id, string requestedBy, CancellationToken cancellationToken = default) =>
         Call(() => Action(id).CancelAsync(requestedBy), cancellationToken);
@@ -114,6 +128,8 @@ public sealed class ActionClient(IGrainFactory grains)
     // token ends the wait for an answer and the retries; the grain call itself may still arrive.
     internal static async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken, bool repeatable = true)
     {
+        // Set inside this async method, the identity reaches the calls below and does not leak into the caller's flow.
+        CallerIdentity.Stamp();
         try
         {
             return repeatable

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Plexus.Actions;
+using Plexus.Audit;
 using Plexus.Queries;
 
 namespace Plexus.Client;
@@ -23,4 +24,7 @@ public static class ActionJson
 
     /// <summary>Returns <paramref name="page"/> as <c>list --json</c> prints it: <c>{"items": […], "next": …, "counts": {…}}</c>.</summary>
     public static string Serialize(ActionPage page) => JsonSerializer.Serialize(page, Options);
+
+    /// <summary>Returns <paramref name="page"/> as <c>audit --json</c> prints it: <c>{"items": […], "next": …}</c>.</summary>
+    public static string Serialize(AuditPage page) => JsonSerializer.Serialize(page, Options);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Plexus.Audit;
 
 namespace Plexus.Actions;
 
@@ -89,4 +90,10 @@ public sealed record ActionSnapshot
     /// only that it existed. <see langword="null"/> while it is kept.
     /// </summary>
     [Id(23)] public DateTimeOffset? ForgottenAt { get; init; }
+
+    /// <summary>
+    /// Gets who did what to the action, oldest first: the dispatch, cancels, retries, expiry. The last
+    /// <see cref="AuditRecord.PerActionLimit"/> are kept here (none once the action is forgotten); the audit log keeps them all.
+    /// </summary>
+    [Id(24)] public System.Collections.Immutable.ImmutableList<AuditRecord> Audit { get; init; } = [];
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Utilities;
+using Plexus.Audit;
 using Plexus.Commands;
 using Plexus.Execution;
 using Plexus.Queries;
@@ -28,6 +29,7 @@ public sealed partial class ActionGrain(
     [PersistentState("action", ActionGrain.StorageName)] IPersistentState<ActionSnapshot> state,
     CommandCatalog catalog,
     IActionIndex index,
+    AuditTrail audit,
     IOptions<ExecutionOptions> options,
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
@@ -98,14 +100,24 @@ public sealed partial class ActionGrain(
     public async Task<ActionSnapshot> SubmitAsync(ActionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Current is { } existing)
+        RetryPolicy retry;
+        try
         {
-            return ActionRequests.SameIdempotentRequest(existing, request);
+            if (Current is { } existing)
+            {
+                return ActionRequests.SameIdempotentRequest(existing, request);
+            }
+
+            retry = ActionRequests.Validate(request, Id, catalog, Options.Retry);
+        }
+        catch (PlexusException refused)
+        {
+            await audit.WriteAsync(audit.Entry(Id, AuditOperation.Dispatch, AuditOutcome.Refused, refused.Message, request.Submitter));
+            throw;
         }
 
-        var retry = ActionRequests.Validate(request, Id, catalog, Options.Retry);
         var now = time.GetUtcNow();
-        await UpdateAsync(_ => new ActionSnapshot
+        await UpdateAsync(_ => Audited(new ActionSnapshot
         {
             Id = Id,
             Status = ActionStatus.Queued,
@@ -119,7 +131,7 @@ public sealed partial class ActionGrain(
             Retention = request.Retention ?? Options.Retention,
             IdempotencyKey = request.IdempotencyKey,
             Published = Publication(now, republished: 0),
-        });
+        }, AuditOperation.Dispatch, request.Command, request.Submitter));
         LogQueued(Id, request.Command, request.Submitter);
         await RegisterRecoveryAsync();
         ScheduleCheck();
@@ -229,16 +241,25 @@ public sealed partial class ActionGrain(
         switch (Current)
         {
             case null:
-                throw new ActionNotFoundException(Id);
+                var missing = new ActionNotFoundException(Id);
+                await audit.WriteAsync(audit.Entry(Id, AuditOperation.Cancel, AuditOutcome.Refused, missing.Message, requestedBy));
+                throw missing;
             case { Status: var status } final when status.IsFinal():
-                return new CancelResult(false, $"Action {Id} already ended {status}; nothing to cancel.", final);
+                return await Unchanged(new CancelResult(false, $"Action {Id} already ended {status}; nothing to cancel.", final));
             case { CancelRequestedBy: { } earlier } running when running.Status == ActionStatus.Running:
                 _control?.Stop(StopReason.Cancelled);
-                return new CancelResult(true, $"Cancel already requested by {earlier}; the command is being stopped.", running);
+                return await Unchanged(new CancelResult(true, $"Cancel already requested by {earlier}; the command is being stopped.", running));
+        }
+
+        // A cancel that changes nothing is kept in the audit log only.
+        async Task<CancelResult> Unchanged(CancelResult result)
+        {
+            await audit.WriteAsync(audit.Entry(Id, AuditOperation.Cancel, result.Accepted ? AuditOutcome.Accepted : AuditOutcome.Refused, result.Message, requestedBy));
+            return result;
         }
 
         var waiting = state.State.Status;
-        if (await TransitionAsync(ActionStatus.Cancelled, current => current.Status is ActionStatus.Queued or ActionStatus.Retrying, current => current with { CancelRequestedBy = requestedBy, FinishedAt = time.GetUtcNow(), NextAttemptAt = null }))
+        if (await TransitionAsync(ActionStatus.Cancelled, current => current.Status is ActionStatus.Queued or ActionStatus.Retrying, current => Audited(current with { CancelRequestedBy = requestedBy, FinishedAt = time.GetUtcNow(), NextAttemptAt = null }, AuditOperation.Cancel, $"cancelled while {current.Status}", requestedBy)))
         {
             var message = waiting == ActionStatus.Queued
                 ? $"Action {Id} cancelled before it started; it will not run."
@@ -247,7 +268,7 @@ public sealed partial class ActionGrain(
         }
 
         // Running: the worker stops the process tree and reports; the action then ends Cancelled.
-        await UpdateAsync(current => current with { CancelRequestedBy = requestedBy });
+        await UpdateAsync(current => Audited(current with { CancelRequestedBy = requestedBy }, AuditOperation.Cancel, "cancel requested while Running; stopping the command", requestedBy));
         _control?.Stop(StopReason.Cancelled);
         LogCancelRequested(Id, requestedBy);
         return new CancelResult(true, $"Action {Id} is running; its command is being stopped.", state.State);
@@ -293,6 +314,7 @@ public sealed partial class ActionGrain(
                     Worker = null,
                     IdempotencyKey = null,
                     CancelRequestedBy = null,
+                    Audit = [],
                     ForgottenAt = now,
                 });
                 LogForgotten(Id, until);
@@ -343,7 +365,11 @@ public sealed partial class ActionGrain(
             var retrying = await TransitionAsync(
                 ActionStatus.Retrying,
                 current => current.Attempt == record.Number,
-                current => current with { Attempts = current.Attempts.Add(record), Result = result, NextAttemptAt = now + delay });
+                current => Audited(
+                    current with { Attempts = current.Attempts.Add(record), Result = result, NextAttemptAt = now + delay },
+                    AuditOperation.Retry,
+                    $"attempt {record.Number} ended {record.Outcome}; attempt {record.Number + 1} in {delay.TotalSeconds:0.##} s",
+                    caller: null));
             if (retrying)
             {
                 LogRetrying(Id, record.Number, record.Outcome, delay.TotalSeconds);
@@ -517,6 +543,7 @@ public sealed partial class ActionGrain(
 
             _lastPersisted = time.GetUtcNow();
             await IndexAsync(after);
+            await audit.WriteAddedAsync(before, after);
         }
 
         _observers.Notify(o => o.OnChanged(after));
@@ -542,7 +569,12 @@ public sealed partial class ActionGrain(
     }
 
     private Task ExpireAsync() =>
-        TransitionAsync(ActionStatus.Expired, _ => PastQueueDeadline(time.GetUtcNow()), current => current with { FinishedAt = time.GetUtcNow() });
+        TransitionAsync(ActionStatus.Expired, _ => PastQueueDeadline(time.GetUtcNow()), current => Audited(current with { FinishedAt = time.GetUtcNow() }, AuditOperation.Expire, "queue deadline passed before it started", caller: null));
+
+    // The audit entry of a change goes with it: stored with the action, then written to the audit log by UpdateAsync.
+    // A null caller marks what the cluster does on its own.
+    private ActionSnapshot Audited(ActionSnapshot action, AuditOperation operation, string detail, string? caller) =>
+        action with { Audit = AuditTrail.Add(action.Audit, audit.Entry(Id, operation, AuditOutcome.Accepted, detail, caller)) };
 
     // The queue deadline holds until the first attempt starts; later attempts are retries of a started action.
     private bool PastQueueDeadline(DateTimeOffset now) =>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Plexus.Actions;
+using Plexus.Audit;
 using Plexus.Commands;
 using Plexus.Execution;
 using Plexus.Queries;
@@ -17,7 +18,8 @@ public static class PlexusSiloBuilderExtensions
     /// Adds actions, the command catalog and this silo's worker pool, with <see cref="ExecutionOptions"/> bound
     /// from <paramref name="configuration"/>'s <c>Plexus</c> section. The silo still needs a grain storage named
     /// <see cref="Actions.ActionGrain.StorageName"/>, a stream provider named <see cref="CommandStreams.ProviderName"/>
-    /// and a reminder table; listings need an <see cref="IActionIndex"/> (without one they say they are not available).
+    /// and a reminder table; listings need an <see cref="IActionIndex"/> and the audit listing an <see cref="IAuditLog"/>
+    /// (without them they say they are not available).
     /// </summary>
     public static ISiloBuilder AddPlexusActions(this ISiloBuilder builder, IConfiguration configuration)
     {
@@ -37,6 +39,8 @@ public static class PlexusSiloBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExecutionOptions>, ExecutionOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IActionIndex, NoActionIndex>();
+        services.TryAddSingleton<IAuditLog, NoAuditLog>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<CommandCatalog>();
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<WorkerPool>();

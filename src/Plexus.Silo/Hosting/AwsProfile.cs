@@ -17,8 +17,8 @@ namespace Plexus.Silo.Hosting;
 
 /// <summary>
 /// The <c>Aws</c> profile: silos join their cluster through a DynamoDB membership table, keep action state,
-/// reminders and the action index in DynamoDB, and carry command envelopes on SQS queues. Same behaviour as the
-/// embedded default.
+/// reminders, the action index and the audit log in DynamoDB, and carry command envelopes on SQS queues. Same
+/// behaviour as the embedded default.
 /// </summary>
 public static class AwsProfile
 {
@@ -49,6 +49,7 @@ public static class AwsProfile
             .AddDynamoDbGrainStorage(ActionGrain.StorageName, DynamoDb)
             .UseDynamoDbReminders(DynamoDb)
             .UseDynamoDbActionIndex(DynamoDb)
+            .UseDynamoDbAuditLog(DynamoDb)
             .AddSqsStreams(CommandStreams.ProviderName, streams =>
             {
                 streams.ConfigureSqs(sqs => sqs.Configure(Sqs));

@@ -9,8 +9,8 @@ using Plexus.Persistence.Sqlite.Hosting;
 namespace Plexus.Silo.Hosting;
 
 /// <summary>
-/// The embedded default: one silo on localhost, action state and reminders in SQLite under the data folder,
-/// in-memory streams.
+/// The embedded default: one silo on localhost, action state, reminders, the action index and the audit log in SQLite
+/// under the data folder, in-memory streams.
 /// </summary>
 public static class LocalProfile
 {
@@ -29,6 +29,7 @@ public static class LocalProfile
             .AddSqliteGrainStorage(ActionGrain.StorageName, options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
             .UseSqliteReminders(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
             .UseSqliteActionIndex(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
+            .UseSqliteAuditLog(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
             .AddMemoryStreams(CommandStreams.ProviderName, streams =>
             {
                 streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
