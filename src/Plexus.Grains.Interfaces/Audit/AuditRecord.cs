@@ -14,6 +14,9 @@ public enum AuditOperation
 
     /// <summary>The end of an action whose queue deadline passed before it started.</summary>
     Expire,
+
+    /// <summary>The removal of a finished action's request, output and result once its retention ran out.</summary>
+    Remove,
 }
 
 /// <summary>How an audited call ended.</summary>

@@ -318,6 +318,9 @@ public sealed partial class ActionGrain(
                     ForgottenAt = now,
                 });
                 LogForgotten(Id, until);
+
+                // Its own entries went with it (they hold the command); the log keeps them and this one.
+                await audit.WriteAsync(audit.Entry(Id, AuditOperation.Remove, AuditOutcome.Accepted, $"retention ran out at {until:O}; request, output and result removed", caller: null));
                 DeactivateWhenUnwatched();
                 return true;
             default:

@@ -1,4 +1,5 @@
 using Plexus.Actions;
+using Plexus.Audit;
 using Plexus.Queries;
 
 namespace Plexus.Tests.Cluster;
@@ -40,6 +41,9 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.Equal("kept\n", stillKept?.Result?.Stdout);
         Assert.Null(stillKept?.ForgottenAt);
         Assert.True(await ListedAsync(kept.Id));
+        var log = await _silos.Actions.ListAuditAsync(new AuditQuery { ActionId = shortLived.Id });
+        Assert.Equal([AuditOperation.Remove, AuditOperation.Dispatch], log.Items.Select(r => r.Operation));
+        Assert.Empty(forgotten.Audit);
     }
 
     [Fact]
