@@ -89,13 +89,15 @@ public sealed class CommandCatalogTests
     }
 
     [Fact]
-    public void Validate_KnownCommand_DoesNotThrow()
+    public void Validate_KnownCommand_AcceptsTheStringResolveRunsWithItsWords()
     {
         var catalog = Catalog(("echo", Definition("echo")));
 
         var error = Record.Exception(() => catalog.Validate("echo 'a b' c"));
+        var spec = catalog.Resolve("echo 'a b' c");
 
         Assert.Null(error);
+        Assert.Equal(["a b", "c"], spec.Arguments);
     }
 
     [Fact]
