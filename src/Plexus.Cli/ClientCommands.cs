@@ -127,10 +127,9 @@ public static class ClientCommands
         {
             statuses, command, submitter, mine, since, until, limit, cursor, Json,
         };
-        list.SetAction((parse, cancellationToken) =>
-        {
-            ActionQuery query;
-            try
+        list.SetAction((parse, cancellationToken) => WithInput(
+            parse,
+            () =>
             {
                 var now = DateTimeOffset.Now;
                 if (parse.GetValue(mine) && parse.GetValue(submitter) is not null)
@@ -138,7 +137,7 @@ public static class ClientCommands
                     throw new PlexusException("Give --submitter or --mine, not both.");
                 }
 
-                query = new ActionQuery
+                var query = new ActionQuery
                 {
                     Statuses = [.. parse.GetValue(statuses) ?? []],
                     CommandPrefix = parse.GetValue(command),
@@ -148,24 +147,15 @@ public static class ClientCommands
                     Limit = parse.GetValue(limit),
                     Cursor = parse.GetValue(cursor),
                 };
-                if (query.Problem() is { } problem)
-                {
-                    throw new PlexusException(problem);
-                }
-            }
-            catch (PlexusException ex)
-            {
-                Console.Error.WriteLine($"plexus-client: {ex.Message}");
-                return Task.FromResult(ExitCodes.InvalidInput);
-            }
-
-            return RunAsync(parse, async connection =>
+                return query.Problem() is { } problem ? throw new PlexusException(problem) : query;
+            },
+            cancellationToken,
+            async (connection, query) =>
             {
                 var page = await connection.Actions.ListAsync(query, cancellationToken).ConfigureAwait(false);
                 Console.Write(parse.GetValue(Json) ? ActionJson.Serialize(page) + Environment.NewLine : ActionTable.Format(page, DateTimeOffset.UtcNow));
                 return ExitCodes.Ok;
-            }, cancellationToken);
-        });
+            }));
         return list;
     }
 
@@ -180,12 +170,11 @@ public static class ClientCommands
         {
             since, actor, action, limit, cursor, Json,
         };
-        audit.SetAction((parse, cancellationToken) =>
-        {
-            AuditQuery query;
-            try
+        audit.SetAction((parse, cancellationToken) => WithInput(
+            parse,
+            () =>
             {
-                query = new AuditQuery
+                var query = new AuditQuery
                 {
                     Since = parse.GetValue(since) is { } from ? TimeFilter.Parse(from, "--since", DateTimeOffset.Now) : null,
                     Actor = parse.GetValue(actor),
@@ -193,24 +182,15 @@ public static class ClientCommands
                     Limit = parse.GetValue(limit),
                     Cursor = parse.GetValue(cursor),
                 };
-                if (query.Problem() is { } problem)
-                {
-                    throw new PlexusException(problem);
-                }
-            }
-            catch (PlexusException ex)
-            {
-                Console.Error.WriteLine($"plexus-client: {ex.Message}");
-                return Task.FromResult(ExitCodes.InvalidInput);
-            }
-
-            return RunAsync(parse, async connection =>
+                return query.Problem() is { } problem ? throw new PlexusException(problem) : query;
+            },
+            cancellationToken,
+            async (connection, query) =>
             {
                 var page = await connection.Actions.ListAuditAsync(query, cancellationToken).ConfigureAwait(false);
                 Console.Write(parse.GetValue(Json) ? ActionJson.Serialize(page) + Environment.NewLine : AuditTable.Format(page));
                 return ExitCodes.Ok;
-            }, cancellationToken);
-        });
+            }));
         return audit;
     }
 
@@ -324,12 +304,17 @@ public static class ClientCommands
 
     // A malformed id is refused before any connection is made.
     private static Task<int> WithActionId(
-        ParseResult parse, Argument<string> id, CancellationToken cancellationToken, Func<PlexusConnection, Guid, Task<int>> body)
+        ParseResult parse, Argument<string> id, CancellationToken cancellationToken, Func<PlexusConnection, Guid, Task<int>> body) =>
+        WithInput(parse, () => ActionClient.ParseId(parse.GetValue(id)!), cancellationToken, body);
+
+    // Input that cannot work is refused (exit 64) before any connection is made.
+    private static Task<int> WithInput<T>(
+        ParseResult parse, Func<T> read, CancellationToken cancellationToken, Func<PlexusConnection, T, Task<int>> body)
     {
-        Guid actionId;
+        T input;
         try
         {
-            actionId = ActionClient.ParseId(parse.GetValue(id)!);
+            input = read();
         }
         catch (PlexusException ex)
         {
@@ -337,7 +322,7 @@ public static class ClientCommands
             return Task.FromResult(ExitCodes.InvalidInput);
         }
 
-        return RunAsync(parse, connection => body(connection, actionId), cancellationToken);
+        return RunAsync(parse, connection => body(connection, input), cancellationToken);
     }
 
     private static TimeSpan? Seconds(double? value, string option) => value switch

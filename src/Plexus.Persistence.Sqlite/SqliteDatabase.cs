@@ -15,6 +15,8 @@ internal sealed class SqliteDatabase(string path)
         Pooling = true,
     }.ToString();
 
+    private Task? _initialized;
+
     /// <summary>Gets the full path of the database file.</summary>
     public string FullPath { get; } = Path.GetFullPath(path);
 
@@ -30,6 +32,13 @@ internal sealed class SqliteDatabase(string path)
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode = WAL;" + schema;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <see cref="InitializeAsync"/> with <paramref name="schema"/> once, on first use; a failed run is tried again by the next call.</summary>
+    public Task EnsureInitializedAsync(string schema, CancellationToken cancellationToken)
+    {
+        var initialized = _initialized;
+        return initialized is { IsCompletedSuccessfully: true } ? initialized : _initialized = InitializeAsync(schema, cancellationToken);
     }
 
     /// <summary>Opens a pooled connection.</summary>

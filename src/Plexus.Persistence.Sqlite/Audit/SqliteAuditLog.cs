@@ -23,7 +23,24 @@ public sealed class SqliteAuditLog(IOptions<SqliteAuditLogOptions> options, IOpt
             : options.Value.DatabasePath);
 
     private readonly string _serviceId = cluster.Value.ServiceId;
-    private Task? _schema;
+
+    // Created on first use.
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS audit_log (
+            service_id TEXT    NOT NULL,
+            at         INTEGER NOT NULL,
+            id         TEXT    NOT NULL,
+            actor      TEXT    NOT NULL,
+            origin     TEXT,
+            operation  TEXT    NOT NULL,
+            action_id  TEXT    NOT NULL,
+            outcome    TEXT    NOT NULL,
+            detail     TEXT    NOT NULL,
+            PRIMARY KEY (service_id, at, id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX IF NOT EXISTS audit_log_by_id ON audit_log (service_id, id);
+        CREATE INDEX IF NOT EXISTS audit_log_by_action ON audit_log (service_id, action_id, at DESC, id DESC);
+        """;
 
     /// <inheritdoc />
     public async Task AppendAsync(AuditRecord entry, CancellationToken cancellationToken = default)
@@ -118,32 +135,5 @@ public sealed class SqliteAuditLog(IOptions<SqliteAuditLogOptions> options, IOpt
         Detail = reader.GetString(7),
     };
 
-    // Created on first use; a failed creation is tried again by the next call.
-    private Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        var schema = _schema;
-        if (schema is { IsCompletedSuccessfully: true })
-        {
-            return schema;
-        }
-
-        return _schema = _database.InitializeAsync(
-            """
-            CREATE TABLE IF NOT EXISTS audit_log (
-                service_id TEXT    NOT NULL,
-                at         INTEGER NOT NULL,
-                id         TEXT    NOT NULL,
-                actor      TEXT    NOT NULL,
-                origin     TEXT,
-                operation  TEXT    NOT NULL,
-                action_id  TEXT    NOT NULL,
-                outcome    TEXT    NOT NULL,
-                detail     TEXT    NOT NULL,
-                PRIMARY KEY (service_id, at, id)
-            ) WITHOUT ROWID;
-            CREATE UNIQUE INDEX IF NOT EXISTS audit_log_by_id ON audit_log (service_id, id);
-            CREATE INDEX IF NOT EXISTS audit_log_by_action ON audit_log (service_id, action_id, at DESC, id DESC);
-            """,
-            cancellationToken);
-    }
+    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _database.EnsureInitializedAsync(Schema, cancellationToken);
 }

@@ -28,7 +28,46 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
     private const string Columns = "id, status, command, submitter, queued_at, started_at, finished_at, percent, attempt, version, retain_until";
 
     private readonly string _serviceId = cluster.Value.ServiceId;
-    private Task? _schema;
+
+    // Created on first use.
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS action_index (
+            service_id  TEXT    NOT NULL,
+            id          TEXT    NOT NULL,
+            status      TEXT    NOT NULL,
+            command     TEXT    NOT NULL,
+            submitter   TEXT    NOT NULL,
+            queued_at   INTEGER NOT NULL,
+            started_at  INTEGER,
+            finished_at INTEGER,
+            percent     REAL,
+            attempt     INTEGER NOT NULL,
+            version     INTEGER NOT NULL,
+            retain_until INTEGER,
+            PRIMARY KEY (service_id, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS action_index_by_time ON action_index (service_id, queued_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS action_index_by_status ON action_index (service_id, status, queued_at DESC, id DESC);
+        CREATE INDEX IF NOT EXISTS action_index_by_retention ON action_index (service_id, retain_until) WHERE retain_until IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS action_counts (
+            service_id TEXT    NOT NULL,
+            status     TEXT    NOT NULL,
+            count      INTEGER NOT NULL,
+            PRIMARY KEY (service_id, status)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER IF NOT EXISTS action_counts_insert AFTER INSERT ON action_index BEGIN
+            INSERT INTO action_counts (service_id, status, count) VALUES (new.service_id, new.status, 1)
+            ON CONFLICT (service_id, status) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER IF NOT EXISTS action_counts_update AFTER UPDATE OF status ON action_index WHEN old.status <> new.status BEGIN
+            UPDATE action_counts SET count = count - 1 WHERE service_id = old.service_id AND status = old.status;
+            INSERT INTO action_counts (service_id, status, count) VALUES (new.service_id, new.status, 1)
+            ON CONFLICT (service_id, status) DO UPDATE SET count = count + 1;
+        END;
+        CREATE TRIGGER IF NOT EXISTS action_counts_delete AFTER DELETE ON action_index BEGIN
+            UPDATE action_counts SET count = count - 1 WHERE service_id = old.service_id AND status = old.status;
+        END;
+        """;
 
     /// <inheritdoc />
     public async Task UpsertAsync(ActionListItem item, CancellationToken cancellationToken = default)
@@ -224,54 +263,5 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
         RetainUntil = reader.IsDBNull(10) ? null : new DateTimeOffset(reader.GetInt64(10), TimeSpan.Zero),
     };
 
-    // Created on first use; a failed creation is tried again by the next call.
-    private Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        var schema = _schema;
-        if (schema is { IsCompletedSuccessfully: true })
-        {
-            return schema;
-        }
-
-        return _schema = _database.InitializeAsync(
-            """
-            CREATE TABLE IF NOT EXISTS action_index (
-                service_id  TEXT    NOT NULL,
-                id          TEXT    NOT NULL,
-                status      TEXT    NOT NULL,
-                command     TEXT    NOT NULL,
-                submitter   TEXT    NOT NULL,
-                queued_at   INTEGER NOT NULL,
-                started_at  INTEGER,
-                finished_at INTEGER,
-                percent     REAL,
-                attempt     INTEGER NOT NULL,
-                version     INTEGER NOT NULL,
-                retain_until INTEGER,
-                PRIMARY KEY (service_id, id)
-            ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS action_index_by_time ON action_index (service_id, queued_at DESC, id DESC);
-            CREATE INDEX IF NOT EXISTS action_index_by_status ON action_index (service_id, status, queued_at DESC, id DESC);
-            CREATE INDEX IF NOT EXISTS action_index_by_retention ON action_index (service_id, retain_until) WHERE retain_until IS NOT NULL;
-            CREATE TABLE IF NOT EXISTS action_counts (
-                service_id TEXT    NOT NULL,
-                status     TEXT    NOT NULL,
-                count      INTEGER NOT NULL,
-                PRIMARY KEY (service_id, status)
-            ) WITHOUT ROWID;
-            CREATE TRIGGER IF NOT EXISTS action_counts_insert AFTER INSERT ON action_index BEGIN
-                INSERT INTO action_counts (service_id, status, count) VALUES (new.service_id, new.status, 1)
-                ON CONFLICT (service_id, status) DO UPDATE SET count = count + 1;
-            END;
-            CREATE TRIGGER IF NOT EXISTS action_counts_update AFTER UPDATE OF status ON action_index WHEN old.status <> new.status BEGIN
-                UPDATE action_counts SET count = count - 1 WHERE service_id = old.service_id AND status = old.status;
-                INSERT INTO action_counts (service_id, status, count) VALUES (new.service_id, new.status, 1)
-                ON CONFLICT (service_id, status) DO UPDATE SET count = count + 1;
-            END;
-            CREATE TRIGGER IF NOT EXISTS action_counts_delete AFTER DELETE ON action_index BEGIN
-                UPDATE action_counts SET count = count - 1 WHERE service_id = old.service_id AND status = old.status;
-            END;
-            """,
-            cancellationToken);
-    }
+    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _database.EnsureInitializedAsync(Schema, cancellationToken);
 }
