@@ -52,26 +52,15 @@ public abstract class ActionIndexContractTests : IAsyncLifetime
         return items;
     }
 
-    private async Task<List<ActionListItem>> AllPagesAsync(ActionQuery query, Func<int, Task>? betweenPages = null)
-    {
-        var seen = new List<ActionListItem>();
-        for (var page = 0; ; page++)
-        {
-            var result = await Index.QueryAsync(query);
-            seen.AddRange(result.Items);
-            if (result.Next is null)
+    private Task<List<ActionListItem>> AllPagesAsync(ActionQuery query, Func<int, Task>? betweenPages = null) =>
+        Paging.AllAsync<ActionListItem>(
+            async cursor =>
             {
-                return seen;
-            }
-
-            Assert.True(page < 1000, "Paging did not end.");
-            query = query with { Cursor = result.Next };
-            if (betweenPages is not null)
-            {
-                await betweenPages(page);
-            }
-        }
-    }
+                var page = await Index.QueryAsync(query with { Cursor = cursor });
+                return (page.Items, page.Next);
+            },
+            query.Limit,
+            betweenPages);
 
     [Fact]
     public async Task UpsertAsync_New_RoundTripsEveryField()

@@ -51,27 +51,15 @@ public abstract class AuditLogContractTests : IAsyncLifetime
     private static List<AuditRecord> NewestFirst(IEnumerable<AuditRecord> entries) =>
         [.. entries.OrderByDescending(e => e.At).ThenByDescending(e => e.Id.ToString("N"), StringComparer.Ordinal)];
 
-    private async Task<List<AuditRecord>> AllPagesAsync(AuditQuery query, Func<int, Task>? betweenPages = null)
-    {
-        var seen = new List<AuditRecord>();
-        for (var page = 0; ; page++)
-        {
-            var result = await Log.QueryAsync(query);
-            Assert.True(result.Items.Count <= query.Limit, $"A page held {result.Items.Count} entries; the limit is {query.Limit}.");
-            seen.AddRange(result.Items);
-            if (result.Next is null)
+    private Task<List<AuditRecord>> AllPagesAsync(AuditQuery query, Func<int, Task>? betweenPages = null) =>
+        Paging.AllAsync<AuditRecord>(
+            async cursor =>
             {
-                return seen;
-            }
-
-            Assert.True(page < 1000, "Paging did not end.");
-            query = query with { Cursor = result.Next };
-            if (betweenPages is not null)
-            {
-                await betweenPages(page);
-            }
-        }
-    }
+                var page = await Log.QueryAsync(query with { Cursor = cursor });
+                return (page.Items, page.Next);
+            },
+            query.Limit,
+            betweenPages);
 
     [Fact]
     public async Task AppendAsync_Entry_RoundTripsEveryField()
