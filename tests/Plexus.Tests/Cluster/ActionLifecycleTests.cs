@@ -213,7 +213,8 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
     [Fact]
     public async Task Watch_DemoCommand_ReceivesStatusChangesStagesAndOutputInOrder()
     {
-        var queued = await fixture.Actions.DispatchAsync(new ActionRequest("demo --items 1500", "tests"));
+        // About 3 s of Processing: a dozen reports on a quiet machine, and still several when a loaded one delays the worker's report timer.
+        var queued = await fixture.Actions.DispatchAsync(new ActionRequest("demo --items 3000", "tests"));
         var statuses = new List<ActionStatus>();
         var stages = new List<string>();
         var processed = new List<long>();
@@ -258,7 +259,7 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
         Assert.Contains("Processing", stages);
         Assert.True(processed.Count >= 2, $"saw Processing counts {string.Join(",", processed)}");
         Assert.Equal(processed.Order().ToList(), processed);
-        Assert.Contains("Done: processed 1500 items.", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Done: processed 3000 items.", output.ToString(), StringComparison.Ordinal);
         var final = await fixture.Actions.GetAsync(queued.Id);
         Assert.Equal(expectedStages, final!.Stages.Select(s => s.Name));
         Assert.All(final.Stages, s => Assert.Equal(StageStatus.Completed, s.Status));
