@@ -8,8 +8,8 @@ namespace Plexus.Cli;
 /// <summary>The human summary <c>status</c> prints.</summary>
 public static class ActionSummary
 {
-    /// <summary>Returns a few lines that say where <paramref name="action"/> stands.</summary>
-    public static string Format(ActionSnapshot action)
+    /// <summary>Returns a few lines that say where <paramref name="action"/> stands; <paramref name="waiting"/> says why it has not started.</summary>
+    public static string Format(ActionSnapshot action, string? waiting = null)
     {
         ArgumentNullException.ThrowIfNull(action);
         if (Forgotten(action) is { } forgotten)
@@ -21,6 +21,12 @@ public static class ActionSummary
         text.AppendLine(CultureInfo.InvariantCulture, $"Action {action.Id}: {action.Status}");
         Line(text, "command", action.Command);
         Line(text, "submitter", action.Submitter);
+        Line(text, "queue", action.Queue);
+        if (waiting is not null)
+        {
+            Line(text, "waiting", waiting);
+        }
+
         Line(text, "attempt", action.Worker is { } worker ? $"{action.Attempt} on {worker.Host} ({worker.Silo})" : $"{action.Attempt}");
         Line(text, "queued", Time(action.QueuedAt));
         if (action.StartedAt is { } started)

@@ -4,6 +4,7 @@ using Plexus.Actions;
 using Plexus.Audit;
 using Plexus.Client;
 using Plexus.Queries;
+using Plexus.Queues;
 
 namespace Plexus.Cli;
 
@@ -31,6 +32,7 @@ public static class ClientCommands
         root.Add(List());
         root.Add(Output());
         root.Add(Audit());
+        root.Add(Workers());
         return root;
     }
 
@@ -49,9 +51,13 @@ public static class ClientCommands
         };
         var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "Dispatching again with the same key returns the existing action instead of a new one" };
         var retention = new Option<string?>("--retention") { Description = "How long the finished action is kept, e.g. 7d, 12h (default from the cluster's Plexus:Retention, 30 days)" };
+        var queue = new Option<string?>("--queue")
+        {
+            Description = $"The queue it waits in; only silos serving it run it, e.g. gpu or eval/accuracy (default {QueueNames.Default})",
+        };
         var dispatch = new Command("dispatch", "Run a command on the cluster; follows it live and exits with its exit code unless --async")
         {
-            command, async, timeout, expires, maxAttempts, retryOnTimeout, retryExitCodes, idempotencyKey, retention, Json,
+            command, async, timeout, expires, maxAttempts, retryOnTimeout, retryExitCodes, idempotencyKey, retention, queue, Json,
         };
         dispatch.SetAction((parse, cancellationToken) => RunAsync(parse, async connection =>
         {
@@ -64,7 +70,8 @@ public static class ClientCommands
                 Seconds(parse.GetValue(expires), "--expires"),
                 retry == new RetryOverrides() ? null : retry,
                 parse.GetValue(idempotencyKey),
-                parse.GetValue(retention) is { } kept ? TimeFilter.ParseSpan(kept, "--retention") : null);
+                parse.GetValue(retention) is { } kept ? TimeFilter.ParseSpan(kept, "--retention") : null,
+                QueueNames.Require(parse.GetValue(queue)));
             var queued = await connection.Actions.DispatchAsync(request, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(async))
             {
@@ -194,6 +201,18 @@ public static class ClientCommands
         return audit;
     }
 
+    private static Command Workers()
+    {
+        var workers = new Command("workers", "List every live silo: host, queues served with their concurrency, running commands, start, last heartbeat, draining") { Json };
+        workers.SetAction((parse, cancellationToken) => RunAsync(parse, async connection =>
+        {
+            var list = await connection.Actions.GetWorkersAsync(cancellationToken).ConfigureAwait(false);
+            Console.Write(parse.GetValue(Json) ? ActionJson.Serialize(list) + Environment.NewLine : WorkersTable.Format(list, DateTimeOffset.UtcNow));
+            return ExitCodes.Ok;
+        }, cancellationToken));
+        return workers;
+    }
+
     private static Command Output()
     {
         var id = new Argument<string>("id") { Description = "The action id" };
@@ -268,8 +287,14 @@ public static class ClientCommands
         status.SetAction((parse, cancellationToken) => WithActionId(parse, id, cancellationToken, async (connection, actionId) =>
         {
             var action = await connection.Actions.GetAsync(actionId, cancellationToken).ConfigureAwait(false) ?? throw new ActionNotFoundException(actionId);
+            if (parse.GetValue(Json))
+            {
+                Console.WriteLine(ActionJson.Serialize(action));
+                return ExitCodes.Ok;
+            }
 
-            Console.Write(parse.GetValue(Json) ? ActionJson.Serialize(action) + Environment.NewLine : ActionSummary.Format(action));
+            var waiting = await connection.Actions.WaitingReasonAsync(action, cancellationToken).ConfigureAwait(false);
+            Console.Write(ActionSummary.Format(action, waiting));
             return ExitCodes.Ok;
         }));
         return status;
@@ -363,6 +388,11 @@ public static class ClientCommands
         {
             Console.Error.WriteLine($"plexus-client: {ex.Message}");
             return ExitCodes.NotFound;
+        }
+        catch (QueueFullException ex)
+        {
+            Console.Error.WriteLine($"plexus-client: {ex.Message}");
+            return ExitCodes.QueueFull;
         }
         catch (CommandRejectedException ex)
         {

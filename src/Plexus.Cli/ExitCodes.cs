@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>The action ended without an exit code of its command (it could not start, or was stopped).</summary>
     public const int NoExitCode = 70;
 
+    /// <summary>Queue full: the submitter has as many queued actions as the cluster allows (Plexus:MaxQueuedPerSubmitter); try later.</summary>
+    public const int QueueFull = 75;
+
     /// <summary>Interrupted (Ctrl+C) while waiting; the action goes on.</summary>
     public const int Interrupted = 130;
 
@@ -33,6 +36,7 @@ public static class ExitCodes
           66   no action with that id
           69   cannot reach the cluster
           70   the action ended without an exit code (the program could not start, or it was stopped)
+          75   queue full: too many queued actions of yours (Plexus:MaxQueuedPerSubmitter); nothing was stored, try later
           130  interrupted while waiting (the action goes on)
         """;
 }

@@ -4,6 +4,7 @@ using Polly.Retry;
 using Plexus.Actions;
 using Plexus.Audit;
 using Plexus.Queries;
+using Plexus.Queues;
 
 namespace Plexus.Client;
 
@@ -99,6 +100,22 @@ public sealed class ActionClient(IGrainFactory grains)
     /// <summary>Cancels the action <paramref name="id"/> for <paramref name="requestedBy"/>; the answer says whether that changed anything.</summary>
     public Task<CancelResult> CancelAsync(Guid id, string requestedBy, CancellationToken cancellationToken = default) =>
         Call(() => Action(id).CancelAsync(requestedBy), cancellationToken);
+
+    /// <summary>Lists every live silo's worker pool: queues served, concurrency, running commands, heartbeat, draining.</summary>
+    public Task<IReadOnlyList<WorkerStatus>> GetWorkersAsync(CancellationToken cancellationToken = default) =>
+        Call(() => grains.GetGrain<IWorkerRegistryGrain>(0).GetWorkersAsync(), cancellationToken);
+
+    /// <summary>
+    /// Says why <paramref name="action"/> waits, when the cluster can tell: "no silo serves queue gpu" for a queued
+    /// action whose queue no live silo serves; otherwise <see langword="null"/>.
+    /// </summary>
+    public async Task<string?> WaitingReasonAsync(ActionSnapshot action, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return action.Status == ActionStatus.Queued
+            ? Waiting.Reason(action.Queue, await GetWorkersAsync(cancellationToken).ConfigureAwait(false))
+            : null;
+    }
 
     /// <summary>Parses an action id typed by a user, or throws <see cref="PlexusException"/> saying what is expected.</summary>
     public static Guid ParseId(string text) =>

@@ -35,7 +35,15 @@ if (Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) is { Length
 }
 
 // Flags come last: they win over settings files and environment variables.
-builder.Configuration.AddCommandLine(args, SiloCommandLine.SwitchMappings.ToDictionary());
+var (otherArgs, queueFlags, queuesError) = SiloCommandLine.TakeQueues(args);
+if (queuesError is not null)
+{
+    Console.Error.WriteLine(queuesError);
+    return 2;
+}
+
+builder.Configuration.AddCommandLine(otherArgs, SiloCommandLine.SwitchMappings.ToDictionary());
+builder.Configuration.AddInMemoryCollection(queueFlags);
 var siloOptions = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
 if (siloOptions.Is(Profiles.Local))
 {
@@ -53,9 +61,16 @@ else
 }
 
 using var host = builder.Build();
+var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
 try
 {
     await host.StartAsync();
+}
+catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+{
+    // SIGTERM (or Ctrl+C) before the silo was up, e.g. while it waited for DynamoDB: nothing runs yet, so nothing to drain.
+    Console.WriteLine("plexus-silo: stopped while starting (a stop signal came before the silo was ready); nothing was running.");
+    return 0;
 }
 catch (Exception ex) when (ex is OptionsValidationException or Orleans.Runtime.OrleansConfigurationException
                               or System.Net.Sockets.SocketException or IOException
@@ -70,7 +85,8 @@ var where = siloOptions.Is(Profiles.Local)
     ? $"gateway 127.0.0.1:{siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}, data {siloOptions.DataDirFullPath}"
     : $"cluster {siloOptions.ClusterId}, gateway port {siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}";
 Console.WriteLine(
-    $"Plexus silo ready (profile {siloOptions.Profile}): {where}, concurrency {execution.Concurrency}, " +
+    $"Plexus silo ready (profile {siloOptions.Profile}): {where}, " +
+    $"queues {string.Join(",", execution.ServedQueues.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => $"{q.Key}={q.Value}"))}, " +
     $"commands: {string.Join(", ", execution.Commands.Keys.Order())}");
 await host.WaitForShutdownAsync();
 return 0;

@@ -27,6 +27,19 @@ public sealed class SiloSqsStreamConfigurator : SiloPersistentStreamConfigurator
         return this;
     }
 
+    /// <summary>
+    /// Gives every stream namespace queues of its own (<see cref="SqsStreamOptions.QueuePerNamespace"/>) and lets this
+    /// silo read only the namespaces the keyed <see cref="ISqsStreamNamespaces"/> service of the provider lists: every
+    /// partition of each, shared with the other silos that read it as competing consumers. Clients that produce on the
+    /// provider set <see cref="SqsStreamOptions.QueuePerNamespace"/> too.
+    /// </summary>
+    public SiloSqsStreamConfigurator UseQueuePerNamespace()
+    {
+        ConfigureSqs(options => options.Configure(o => o.QueuePerNamespace = true));
+        this.ConfigurePartitionBalancing((_, _) => new SqsNamespaceQueueBalancer());
+        return this;
+    }
+
     /// <summary>Sets how many batches the silo caches per partition while they are delivered. Default is 4096.</summary>
     public SiloSqsStreamConfigurator ConfigureCache(int cacheSize = SimpleQueueCacheOptions.DEFAULT_CACHE_SIZE)
     {

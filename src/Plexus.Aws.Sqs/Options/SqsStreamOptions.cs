@@ -27,8 +27,20 @@ public sealed class SqsStreamOptions : AwsConnectionOptions
     /// </summary>
     public string? QueuePrefix { get; set; }
 
-    /// <summary>Gets or sets how many queues (partitions) the streams are spread over. Default is 8.</summary>
+    /// <summary>
+    /// Gets or sets how many queues (partitions) the streams are spread over; with <see cref="QueuePerNamespace"/>, how
+    /// many each namespace has. Default is 8.
+    /// </summary>
     public int PartitionCount { get; set; } = 8;
+
+    /// <summary>
+    /// Gets or sets whether every stream namespace has queues of its own (<c>{prefix}-{provider}-{namespace}-{partition}</c>)
+    /// instead of all streams sharing the partitions, so a silo reads only the namespaces it is given
+    /// (<see cref="Streams.ISqsStreamNamespaces"/>, keyed by the provider's name) and nothing else reaches it. Queues are
+    /// created when first written or read. Default is <see langword="false"/>; set by
+    /// <c>SiloSqsStreamConfigurator.UseQueuePerNamespace</c>.
+    /// </summary>
+    public bool QueuePerNamespace { get; set; }
 
     /// <summary>
     /// Gets or sets whether the queues are FIFO queues, which keep the events of each stream in order even across

@@ -21,7 +21,7 @@ public sealed class SqsAdapterFactory : IQueueAdapterFactory
     private readonly Serializer<SqsBatchContainer> _serializer;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
-    private readonly HashRingBasedStreamQueueMapper _mapper;
+    private readonly IStreamQueueMapper _mapper;
     private readonly SimpleQueueAdapterCache _cache;
     private readonly Lazy<SqsQueueAdapter> _adapter;
 
@@ -34,7 +34,8 @@ public sealed class SqsAdapterFactory : IQueueAdapterFactory
         Func<IAmazonSQS> client,
         Serializer<SqsBatchContainer> serializer,
         TimeProvider time,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        ISqsStreamNamespaces? namespaces = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(clusterOptions);
@@ -45,7 +46,9 @@ public sealed class SqsAdapterFactory : IQueueAdapterFactory
         _serializer = serializer;
         _time = time;
         _loggerFactory = loggerFactory;
-        _mapper = new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = options.PartitionCount }, name);
+        _mapper = options.QueuePerNamespace
+            ? new SqsNamespaceQueueMapper(options.PartitionCount, namespaces)
+            : new HashRingBasedStreamQueueMapper(new HashRingStreamQueueMapperOptions { TotalQueueCount = options.PartitionCount }, name);
         _cache = new SimpleQueueAdapterCache(cacheOptions, name, loggerFactory);
         _adapter = new(() => new SqsQueueAdapter(_name, _options, _prefix, _mapper, _client(), _serializer, _time, _loggerFactory));
     }
@@ -64,7 +67,8 @@ public sealed class SqsAdapterFactory : IQueueAdapterFactory
             () => services.GetKeyedService<IAmazonSQS>(name) ?? SqsClientFactory.Create(options),
             services.GetRequiredService<Serializer<SqsBatchContainer>>(),
             services.GetService<TimeProvider>() ?? TimeProvider.System,
-            services.GetRequiredService<ILoggerFactory>());
+            services.GetRequiredService<ILoggerFactory>(),
+            services.GetKeyedService<ISqsStreamNamespaces>(name));
     }
 
     /// <inheritdoc />

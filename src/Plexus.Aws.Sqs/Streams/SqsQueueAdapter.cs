@@ -80,7 +80,12 @@ internal sealed class SqsQueueAdapter : IQueueAdapter
     /// <summary>Gets the SQS queue of a partition.</summary>
     internal SqsQueue Queue(QueueId queueId) =>
         _queues.GetOrAdd(queueId, id => new SqsQueue(
-            _client, _options, SqsQueueNames.Partition(_prefix, Name, (int)id.GetNumericId(), _options.FifoQueues), _deadLetter, _loggerFactory.CreateLogger<SqsQueue>()));
+            _client, _options, QueueName(id), _deadLetter, _loggerFactory.CreateLogger<SqsQueue>()));
+
+    // With a queue per namespace the queue id carries the namespace (see SqsNamespaceQueueMapper).
+    private string QueueName(QueueId id) => _options.QueuePerNamespace
+        ? SqsQueueNames.NamespacePartition(_prefix, Name, id.GetStringNamePrefix(), (int)id.GetNumericId(), _options.FifoQueues)
+        : SqsQueueNames.Partition(_prefix, Name, (int)id.GetNumericId(), _options.FifoQueues);
 
     // A FIFO message group per stream keeps each stream in order; the hash fits SQS's 128-character group ids
     // whatever the stream key holds.

@@ -22,6 +22,17 @@ public static class SqsQueueNames
     public static string Partition(string prefix, string provider, int partition, bool fifo) =>
         Build($"{prefix}-{provider}", $"-{partition}", fifo);
 
+    /// <summary>
+    /// Gets the name of the queue of partition <paramref name="partition"/> of the stream namespace <paramref name="streamNamespace"/>.
+    /// A namespace that holds characters SQS does not allow is followed by a hash of it, so <c>a/b</c> and <c>a-b</c> get two queues.
+    /// </summary>
+    public static string NamespacePartition(string prefix, string provider, string streamNamespace, int partition, bool fifo)
+    {
+        var clean = Clean(streamNamespace);
+        var stem = clean == streamNamespace ? clean : $"{clean}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(streamNamespace)))[..HashLength]}";
+        return Build($"{prefix}-{provider}-{stem}", $"-{partition}", fifo);
+    }
+
     /// <summary>Gets the name of the dead-letter queue shared by all partitions of a provider.</summary>
     public static string DeadLetter(string prefix, string provider, bool fifo) =>
         Build($"{prefix}-{provider}", "-dlq", fifo);

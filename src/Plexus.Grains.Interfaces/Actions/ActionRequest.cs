@@ -11,6 +11,10 @@ namespace Plexus.Actions;
 /// created instead of creating a second one (see <see cref="IdempotencyKeys"/>).
 /// </param>
 /// <param name="Retention">How long the action is kept once it is final; <see langword="null"/> for the configured default.</param>
+/// <param name="Queue">
+/// The queue it waits in until a silo serving that queue runs it (see <see cref="Queues.QueueNames"/>);
+/// <see langword="null"/> for <see cref="Queues.QueueNames.Default"/>.
+/// </param>
 [GenerateSerializer, Alias("plexus.ActionRequest")]
 public sealed record ActionRequest(
     [property: Id(0)] string Command,
@@ -19,7 +23,8 @@ public sealed record ActionRequest(
     [property: Id(3)] TimeSpan? Expires = null,
     [property: Id(4)] RetryOverrides? Retry = null,
     [property: Id(5)] string? IdempotencyKey = null,
-    [property: Id(6)] TimeSpan? Retention = null);
+    [property: Id(6)] TimeSpan? Retention = null,
+    [property: Id(7)] string? Queue = null);
 
 /// <summary>The parts of the retry policy a dispatch may set; each <see langword="null"/> keeps the configured value.</summary>
 /// <param name="MaxAttempts">How many attempts the action may have in all, the first included.</param>

@@ -96,4 +96,7 @@ public sealed record ActionSnapshot
     /// <see cref="AuditRecord.PerActionLimit"/> are kept here (none once the action is forgotten); the audit log keeps them all.
     /// </summary>
     [Id(24)] public System.Collections.Immutable.ImmutableList<AuditRecord> Audit { get; init; } = [];
+
+    /// <summary>Gets the queue the action waits in; only silos serving it run its attempts.</summary>
+    [Id(25)] public string Queue { get; init; } = Queues.QueueNames.Default;
 }

@@ -11,6 +11,9 @@ public enum StopReason
 
     /// <summary>The attempt ran past its run-time limit.</summary>
     TimedOut = 1,
+
+    /// <summary>Its silo was stopping and the drain deadline passed: the attempt is handed back for another silo.</summary>
+    Drained = 2,
 }
 
 /// <summary>The worker side of a running attempt: the action grain pushes a stop to it.</summary>

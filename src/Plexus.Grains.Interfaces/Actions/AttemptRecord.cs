@@ -18,6 +18,12 @@ public enum AttemptOutcome
 
     /// <summary>The worker stopped renewing its lease (its silo crashed, was killed or cut off).</summary>
     WorkerLost = 4,
+
+    /// <summary>
+    /// Its silo was stopping (SIGTERM) and the drain deadline passed: the command was stopped and the action queued
+    /// again at once. Not a lost worker and not counted against the attempts.
+    /// </summary>
+    Drained = 5,
 }
 
 /// <summary>One attempt of an action, as <c>plexus-client status</c> lists it.</summary>

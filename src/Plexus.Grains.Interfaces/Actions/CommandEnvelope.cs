@@ -7,4 +7,5 @@ namespace Plexus.Actions;
 [GenerateSerializer, Alias("plexus.CommandEnvelope")]
 public sealed record CommandEnvelope(
     [property: Id(0)] Guid ActionId,
-    [property: Id(1)] int Attempt);
+    [property: Id(1)] int Attempt,
+    [property: Id(2)] string Queue = Queues.QueueNames.Default);

@@ -51,3 +51,15 @@ public sealed class ActionNotFoundException : PlexusException
     /// <summary>Gets the id that was looked for.</summary>
     [Id(0)] public Guid ActionId { get; }
 }
+
+/// <summary>A submitter already has as many queued actions as <c>Plexus:MaxQueuedPerSubmitter</c> allows; nothing was stored.</summary>
+[GenerateSerializer, Alias("plexus.QueueFullException")]
+public sealed class QueueFullException : PlexusException
+{
+    /// <summary>Creates the error for <paramref name="submitter"/>, who has <paramref name="queued"/> of at most <paramref name="limit"/>.</summary>
+    public QueueFullException(string submitter, long queued, int limit)
+        : base($"Queue full: {submitter} already has {queued} queued actions, the most Plexus:MaxQueuedPerSubmitter allows ({limit}). " +
+               "Nothing was stored; dispatch again once some have started, or cancel some.")
+    {
+    }
+}

@@ -33,6 +33,7 @@ public sealed partial class ActionGrain(
     IOptions<ExecutionOptions> options,
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
+    SiloQueues queues,
     TimeProvider time,
     ILogger<ActionGrain> logger) : Grain, IActionGrain, IActionWorkerGrain, IActionRetentionGrain, IRemindable
 {
@@ -109,6 +110,7 @@ public sealed partial class ActionGrain(
             }
 
             retry = ActionRequests.Validate(request, Id, catalog, Options.Retry);
+            await RequireQueueRoomAsync(request.Submitter);
         }
         catch (PlexusException refused)
         {
@@ -130,6 +132,7 @@ public sealed partial class ActionGrain(
             Retry = retry,
             Retention = request.Retention ?? Options.Retention,
             IdempotencyKey = request.IdempotencyKey,
+            Queue = Queues.QueueNames.Require(request.Queue),
             Published = Publication(now, republished: 0),
         }, AuditOperation.Dispatch, request.Command, request.Submitter));
         LogQueued(Id, request.Command, request.Submitter);
@@ -349,6 +352,7 @@ public sealed partial class ActionGrain(
         {
             StopReason.Cancelled => AttemptOutcome.Cancelled,
             StopReason.TimedOut => AttemptOutcome.TimedOut,
+            StopReason.Drained => AttemptOutcome.Drained,
             _ => result.IsSuccess ? AttemptOutcome.Succeeded : AttemptOutcome.Failed,
         };
         var record = new AttemptRecord(result.Attempt, result.Worker, result.StartedAt, result.FinishedAt, outcome, result.ExitCode, result.Error);
@@ -604,8 +608,31 @@ public sealed partial class ActionGrain(
         }
     }
 
-    private Task PublishAsync(int attempt) =>
-        CommandStreams.PublishAsync(this.GetStreamProvider(CommandStreams.ProviderName), new CommandEnvelope(Id, attempt));
+    private Task PublishAsync(int attempt)
+    {
+        queues.NotePublished(state.State.Queue);
+        return CommandStreams.PublishAsync(this.GetStreamProvider(CommandStreams.ProviderName), new CommandEnvelope(Id, attempt, state.State.Queue));
+    }
+
+    /// <summary>
+    /// Refuses a dispatch beyond <see cref="ExecutionOptions.MaxQueuedPerSubmitter"/>. The count comes from the action
+    /// index, which holds every stored action, so it stays right across restarts and silos; dispatches that race
+    /// each other may pass it by as many as run at once.
+    /// </summary>
+    private async Task RequireQueueRoomAsync(string submitter)
+    {
+        if (Options.MaxQueuedPerSubmitter is not { } limit)
+        {
+            return;
+        }
+
+        var page = await index.QueryAsync(new ActionQuery { Submitter = submitter, Statuses = [ActionStatus.Queued], Limit = 1 });
+        var queued = page.Counts.GetValueOrDefault(ActionStatus.Queued);
+        if (queued >= limit)
+        {
+            throw new QueueFullException(submitter, queued, limit);
+        }
+    }
 
     // Stored with the write that queues the attempt, before the publish itself, which saves a write per action:
     // should the publish fail, so does the call, and recovery publishes after the first wait, as it would have.

@@ -21,6 +21,7 @@ public static class ActionRequests
         }
 
         catalog.Validate(request.Command);
+        Queues.QueueNames.Require(request.Queue);
         RequirePositive(request.Timeout, "timeout");
         RequirePositive(request.Expires, "queue deadline (expires)");
         RequirePositive(request.Retention, "retention");

@@ -11,7 +11,8 @@ public static class Retries
 {
     /// <summary>
     /// Decides what follows <paramref name="ended"/>, the attempt of <paramref name="action"/> that just ended.
-    /// A cancel request or success is final; a lost worker is retried (by default) until the attempts run out or
+    /// A cancel request or success is final; a drained attempt (its silo stopped) is queued again at once and not
+    /// counted against the attempts; a lost worker is retried (by default) until the attempts run out or
     /// so many workers were lost that the action is poison; a timeout and listed exit codes only when opted in.
     /// </summary>
     /// <param name="action">The action before the attempt is recorded.</param>
@@ -27,10 +28,14 @@ public static class Retries
             return new(null, ActionStatus.Cancelled);
         }
 
-        var attemptsLeft = ended.Number < policy.MaxAttempts;
+        // A drained attempt was the silo's doing, not the command's: it is not counted against the attempts.
+        var used = action.Attempts.Count(a => a.Outcome != AttemptOutcome.Drained) + 1;
+        var attemptsLeft = used < policy.MaxAttempts;
         RetryDecision Retry() => new(policy.DelayBefore(ended.Number + 1, jitter ?? Random.Shared.NextDouble()), ActionStatus.Failed);
         switch (ended.Outcome)
         {
+            case AttemptOutcome.Drained:
+                return new(TimeSpan.Zero, ActionStatus.Failed);
             case AttemptOutcome.Succeeded:
                 return new(null, ActionStatus.Succeeded);
             case AttemptOutcome.Cancelled:
@@ -46,7 +51,7 @@ public static class Retries
         var lost = action.Attempts.Count(a => a.Outcome == AttemptOutcome.WorkerLost) + 1;
         if (!attemptsLeft)
         {
-            return new(null, ActionStatus.Failed, $"{ended.Error} No attempts are left ({ended.Number} of {policy.MaxAttempts} used).");
+            return new(null, ActionStatus.Failed, $"{ended.Error} No attempts are left ({used} of {policy.MaxAttempts} used).");
         }
 
         if (lost >= policy.MaxLostWorkers)

@@ -18,6 +18,38 @@ public sealed class ExecutionOptions
     public int Concurrency { get; set; } = Environment.ProcessorCount;
 
     /// <summary>
+    /// Gets the queues this silo serves, each with how many of its commands run at once (<c>--queues default=4,gpu=1</c>,
+    /// or <c>Plexus:Queues:&lt;name&gt;</c> = concurrency). An entry is a queue name, <c>prefix/*</c> or <c>*</c>; the most
+    /// specific matching entry takes a queue (see <see cref="Plexus.Queues.QueueNames"/>). Default is none set: the silo serves
+    /// <c>default</c> with <see cref="Concurrency"/>.
+    /// </summary>
+    public Dictionary<string, int> Queues { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets the entries this silo serves with their concurrency: <see cref="Queues"/>, or <c>default</c> with <see cref="Concurrency"/>.</summary>
+    public IReadOnlyDictionary<string, int> ServedQueues =>
+        Queues.Count > 0 ? Queues : new Dictionary<string, int> { [Plexus.Queues.QueueNames.Default] = Concurrency };
+
+    /// <summary>
+    /// Gets or sets how many actions one submitter may have queued at once (<c>Plexus:MaxQueuedPerSubmitter</c>); a
+    /// dispatch beyond it is refused with "queue full" and nothing is stored. Default is none: no limit.
+    /// </summary>
+    public int? MaxQueuedPerSubmitter { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long a stopping silo (SIGTERM) lets its running commands finish (<c>Plexus:DrainTimeout</c>);
+    /// past it they are stopped (SIGTERM, <see cref="StopGracePeriod"/>, SIGKILL) and their actions queued again for
+    /// another silo. Default is 15 seconds.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Gets or sets how often the silo's worker pool reports to the cluster's worker registry
+    /// (<c>Plexus:WorkerHeartbeatInterval</c>); <c>plexus-client workers</c> drops a silo silent for three of them.
+    /// Default is 5 seconds.
+    /// </summary>
+    public TimeSpan WorkerHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Gets or sets how many bytes of each output stream (stdout, stderr) are stored with the result;
     /// beyond it the head and the tail are kept and the dropped byte count is recorded. Default is 1 MiB.
     /// </summary>

@@ -14,6 +14,34 @@ public sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOption
             failures.Add($"Plexus:Concurrency (--concurrency) must be at least 1; it is {options.Concurrency}.");
         }
 
+        foreach (var (queue, concurrency) in options.Queues)
+        {
+            if (Queues.QueueNames.PatternProblem(queue) is { } problem)
+            {
+                failures.Add($"Plexus:Queues (--queues): {problem} Entries are a queue name, prefix/* or *.");
+            }
+
+            if (concurrency < 1)
+            {
+                failures.Add($"Plexus:Queues:{queue} (--queues {queue}=N) must be at least 1; it is {concurrency}.");
+            }
+        }
+
+        if (options.MaxQueuedPerSubmitter < 1)
+        {
+            failures.Add($"Plexus:MaxQueuedPerSubmitter must be at least 1 (or unset for no limit); it is {options.MaxQueuedPerSubmitter}.");
+        }
+
+        if (options.DrainTimeout < TimeSpan.Zero)
+        {
+            failures.Add($"Plexus:DrainTimeout must not be negative; it is {options.DrainTimeout}.");
+        }
+
+        if (options.WorkerHeartbeatInterval < TimeSpan.FromMilliseconds(100))
+        {
+            failures.Add($"Plexus:WorkerHeartbeatInterval must be at least 0.1 second; it is {options.WorkerHeartbeatInterval}.");
+        }
+
         if (options.MaxOutputBytes < 1024)
         {
             failures.Add($"Plexus:MaxOutputBytes must be at least 1024; it is {options.MaxOutputBytes}.");

@@ -42,9 +42,13 @@ public static class CommandResults
     {
         Status = ResultStatus.Error,
         StoppedBy = reason,
-        Error = reason == StopReason.TimedOut
-            ? $"The command ran past its run-time limit of {limit?.TotalSeconds:0.###} s and was stopped."
-            : "The command was cancelled and stopped.",
+        Error = reason switch
+        {
+            StopReason.TimedOut => $"The command ran past its run-time limit of {limit?.TotalSeconds:0.###} s and was stopped.",
+            StopReason.Drained => "Drained: its silo was stopping and the drain deadline (Plexus:DrainTimeout) passed; " +
+                "the command was stopped and the action handed back for a new attempt.",
+            _ => "The command was cancelled and stopped.",
+        },
     };
 
     /// <summary>Builds the error result of an attempt that never reached a process.</summary>

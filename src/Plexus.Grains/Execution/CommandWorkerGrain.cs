@@ -11,7 +11,7 @@ namespace Plexus.Execution;
 /// once, so a long command never holds up the stream.
 /// </summary>
 [StatelessWorker]
-[ImplicitStreamSubscription(CommandStreams.Namespace)]
+[RegexImplicitStreamSubscription(CommandStreams.NamespacePattern)]
 public sealed class CommandWorkerGrain(WorkerPool pool) : Grain, ICommandWorkerGrain, IStreamSubscriptionObserver, IAsyncObserver<CommandEnvelope>
 {
     /// <inheritdoc />

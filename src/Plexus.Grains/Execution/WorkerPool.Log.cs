@@ -18,4 +18,16 @@ public sealed partial class WorkerPool
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Live report of attempt {Attempt} could not be sent")]
     private partial void LogReportFailed(Exception exception, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Action {ActionId}: envelope for attempt {Attempt} dropped, this silo does not serve queue {Queue}")]
+    private partial void LogNotServed(Guid actionId, int attempt, string queue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Action {ActionId}: envelope for attempt {Attempt} handed back to queue {Queue}, this silo is draining")]
+    private partial void LogHandedBack(Guid actionId, int attempt, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Draining: no new work; {Running} running commands get up to {DrainSeconds:0.###} s to finish")]
+    private partial void LogDraining(int running, double drainSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drain deadline passed: stopping {Running} commands and handing their actions back")]
+    private partial void LogDrainDeadline(int running);
 }

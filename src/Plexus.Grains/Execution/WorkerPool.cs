@@ -1,29 +1,43 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Plexus.Actions;
+using Orleans.Streams;
 using Plexus.Commands;
+using Plexus.Queues;
 using Polly;
 using Polly.Retry;
 
 namespace Plexus.Execution;
 
 /// <summary>
-/// The silo's command workers: exactly <see cref="ExecutionOptions.Concurrency"/> loops take envelopes in
-/// arrival order, ask the action grain for the attempt, run the command and report the result.
+/// The silo's command workers: one lane per queue entry it serves (<see cref="ExecutionOptions.ServedQueues"/>), each
+/// with exactly its concurrency in loops that take envelopes in arrival order, ask the action grain for the attempt,
+/// run the command and report the result.
 /// </summary>
+/// <remarks>
+/// Stopping drains: the silo reads no more envelopes, lets running commands finish for up to
+/// <see cref="ExecutionOptions.DrainTimeout"/>, then stops the rest with <see cref="StopReason.Drained"/>, which queues
+/// their actions again at once for another silo. Envelopes that arrive meanwhile are published again, once.
+/// </remarks>
 public sealed partial class WorkerPool(
     IGrainFactory grains,
+    IServiceProvider services,
     ILocalSiloDetails silo,
+    SiloQueues queues,
     CommandCatalog catalog,
     CommandRunner runner,
     IOptions<ExecutionOptions> options,
     TimeProvider time,
     ILogger<WorkerPool> logger) : BackgroundService
 {
-    private readonly Channel<CommandEnvelope> _queue = Channel.CreateUnbounded<CommandEnvelope>(new() { SingleReader = false });
+    private readonly Dictionary<string, Lane> _lanes = queues.Entries.ToDictionary(e => e.Key, e => new Lane(e.Key, e.Value), StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<AttemptControl, byte> _running = new();
+    private readonly ConcurrentDictionary<(Guid, int), byte> _handedBack = new();
 
     // Reports to the action grain are retried: a result, once produced, must not be lost to a transient fault.
     private readonly ResiliencePipeline _report = new ResiliencePipelineBuilder()
@@ -41,12 +55,44 @@ public sealed partial class WorkerPool(
     // How often a running attempt sends its output and progress to the action grain.
     private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(250);
 
+    // Past the drain deadline the stopped commands get their grace period and this long to report.
+    private static readonly TimeSpan ReportSlack = TimeSpan.FromSeconds(10);
+
     private WorkerInfo Worker => new(silo.SiloAddress.ToString(), Environment.MachineName);
 
     private KeyValuePair<string, object?> SiloTag => new(WorkerMetrics.SiloTag, silo.SiloAddress.ToString());
 
-    /// <summary>Queues <paramref name="envelope"/> for the next free worker.</summary>
-    public void Enqueue(CommandEnvelope envelope) => _queue.Writer.TryWrite(envelope);
+    /// <summary>Gets when the pool started.</summary>
+    public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
+
+    /// <summary>Gets the pool's state for the worker registry.</summary>
+    public WorkerStatus Status() => new(
+        silo.SiloAddress.ToString(),
+        Environment.MachineName,
+        [.. _lanes.Values.OrderBy(l => l.Queue, StringComparer.Ordinal).Select(l => new ServedQueue(l.Queue, l.Concurrency, l.Running))],
+        StartedAt,
+        time.GetUtcNow(),
+        queues.Draining);
+
+    /// <summary>Queues <paramref name="envelope"/> for the next free worker of its queue.</summary>
+    public void Enqueue(CommandEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (queues.Draining)
+        {
+            _ = HandBackAsync(envelope);
+            return;
+        }
+
+        // A provider that does not keep queues apart (the embedded default's memory streams) delivers every queue here.
+        if (queues.EntryFor(envelope.Queue) is not { } entry)
+        {
+            LogNotServed(envelope.ActionId, envelope.Attempt, envelope.Queue);
+            return;
+        }
+
+        _lanes[entry].Envelopes.Writer.TryWrite(envelope);
+    }
 
     /// <inheritdoc />
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -61,15 +107,50 @@ public sealed partial class WorkerPool(
     }
 
     /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.Concurrency).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queues.StartDraining();
+        foreach (var lane in _lanes.Values)
+        {
+            lane.Envelopes.Writer.TryComplete();
+        }
 
-    private async Task WorkAsync(CancellationToken stoppingToken)
+        var drain = options.Value.DrainTimeout;
+        LogDraining(_running.Count, drain.TotalSeconds);
+        if (ExecuteTask is { } loops)
+        {
+            if (await Task.WhenAny(loops, Task.Delay(drain, time, cancellationToken)).ConfigureAwait(false) != loops)
+            {
+                LogDrainDeadline(_running.Count);
+                foreach (var control in _running.Keys)
+                {
+                    control.Stop(StopReason.Drained);
+                }
+
+                await Task.WhenAny(loops, Task.Delay(options.Value.StopGracePeriod + ReportSlack, time, cancellationToken)).ConfigureAwait(false);
+            }
+        }
+
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_lanes.Values.SelectMany(lane => Enumerable.Range(0, lane.Concurrency).Select(_ => Task.Run(() => WorkAsync(lane, stoppingToken), stoppingToken))));
+
+    private async Task WorkAsync(Lane lane, CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var envelope in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var envelope in lane.Envelopes.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
+                if (queues.Draining)
+                {
+                    await HandBackAsync(envelope).ConfigureAwait(false);
+                    continue;
+                }
+
+                Interlocked.Increment(ref lane.RunningCount);
                 try
                 {
                     await RunAttemptAsync(envelope, stoppingToken).ConfigureAwait(false);
@@ -78,6 +159,10 @@ public sealed partial class WorkerPool(
                 {
                     LogAttemptFailed(ex, envelope.ActionId, envelope.Attempt);
                 }
+                finally
+                {
+                    Interlocked.Decrement(ref lane.RunningCount);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -85,11 +170,45 @@ public sealed partial class WorkerPool(
         }
     }
 
+    // An envelope this draining silo will not run goes back on its stream for a silo that reads it; only once, so a
+    // provider that delivers it here again (one silo on memory streams) does not make a loop. Recovery republishes
+    // it later should this fail.
+    private async Task HandBackAsync(CommandEnvelope envelope)
+    {
+        if (!_handedBack.TryAdd((envelope.ActionId, envelope.Attempt), 0))
+        {
+            return;
+        }
+
+        try
+        {
+            await CommandStreams.PublishAsync(services.GetRequiredKeyedService<IStreamProvider>(CommandStreams.ProviderName), envelope).ConfigureAwait(false);
+            LogHandedBack(envelope.ActionId, envelope.Attempt, envelope.Queue);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogAttemptFailed(ex, envelope.ActionId, envelope.Attempt);
+        }
+    }
+
     private async Task RunAttemptAsync(CommandEnvelope envelope, CancellationToken stoppingToken)
     {
         var action = grains.GetGrain<IActionWorkerGrain>(envelope.ActionId);
-        var worker = Worker;
         using var control = new AttemptControl();
+        _running[control] = 0;
+        try
+        {
+            await RunStartedAttemptAsync(action, envelope, control, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _running.TryRemove(control, out _);
+        }
+    }
+
+    private async Task RunStartedAttemptAsync(IActionWorkerGrain action, CommandEnvelope envelope, AttemptControl control, CancellationToken stoppingToken)
+    {
+        var worker = Worker;
         var controlReference = grains.CreateObjectReference<IAttemptControl>(control);
         if (await action.TryStartAsync(envelope.Attempt, worker, controlReference).ConfigureAwait(false) is not { } started)
         {
@@ -192,5 +311,18 @@ public sealed partial class WorkerPool(
             // Live updates are best effort; the result is reported with retries.
             LogReportFailed(ex, report.Attempt);
         }
+    }
+
+    private sealed class Lane(string queue, int concurrency)
+    {
+        public int RunningCount;
+
+        public string Queue { get; } = queue;
+
+        public int Concurrency { get; } = concurrency;
+
+        public int Running => Volatile.Read(ref RunningCount);
+
+        public Channel<CommandEnvelope> Envelopes { get; } = Channel.CreateUnbounded<CommandEnvelope>(new() { SingleReader = false });
     }
 }

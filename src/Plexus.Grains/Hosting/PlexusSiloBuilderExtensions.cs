@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Plexus.Actions;
@@ -14,6 +15,9 @@ namespace Plexus.Hosting;
 /// <summary>Adds the Plexus action and worker services to a silo.</summary>
 public static class PlexusSiloBuilderExtensions
 {
+    // Past the drain and the stop grace period: time to report the last results and leave the cluster.
+    private static readonly TimeSpan ShutdownSlack = TimeSpan.FromSeconds(20);
+
     /// <summary>
     /// Adds actions, the command catalog and this silo's worker pool, with <see cref="ExecutionOptions"/> bound
     /// from <paramref name="configuration"/>'s <c>Plexus</c> section. The silo still needs a grain storage named
@@ -43,8 +47,23 @@ public static class PlexusSiloBuilderExtensions
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<CommandCatalog>();
         services.AddSingleton<CommandRunner>();
+        services.AddSingleton<SiloQueues>();
         services.AddSingleton<WorkerPool>();
+
+        // Hosted services stop in the reverse order: the pool drains first while the registration still reports it
+        // draining, and both stop before the silo they were added after leaves the cluster.
+        services.AddHostedService<WorkerRegistration>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
+
+        // The host's own stop deadline (30 s by default) would cut the drain short.
+        services.AddOptions<HostOptions>().Configure<IOptions<ExecutionOptions>>((host, execution) =>
+        {
+            var drain = execution.Value.DrainTimeout + execution.Value.StopGracePeriod + ShutdownSlack;
+            if (host.ShutdownTimeout < drain)
+            {
+                host.ShutdownTimeout = drain;
+            }
+        });
         services.AddHostedService<RetentionSweep>();
         return builder;
     }

@@ -10,6 +10,8 @@ using Plexus.Aws.DynamoDb.Hosting;
 using Plexus.Aws.DynamoDb.Options;
 using Plexus.Aws.Sqs.Hosting;
 using Plexus.Aws.Sqs.Options;
+using Plexus.Aws.Sqs.Streams;
+using Microsoft.Extensions.DependencyInjection;
 using Plexus.Execution;
 using Plexus.Hosting;
 
@@ -54,7 +56,12 @@ public static class AwsProfile
             {
                 streams.ConfigureSqs(sqs => sqs.Configure(Sqs));
                 streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+
+                // One set of SQS queues per Plexus queue: a silo reads only the queues it serves.
+                streams.UseQueuePerNamespace();
             })
+            .ConfigureServices(services => services.AddKeyedSingleton<ISqsStreamNamespaces>(
+                CommandStreams.ProviderName, (sp, _) => new CommandQueueNamespaces(sp.GetRequiredService<SiloQueues>())))
             .AddPlexusActions(configuration);
     }
 
@@ -71,4 +78,22 @@ public static class AwsProfile
         return Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
             ?? IPAddress.Loopback;
     }
+}
+
+/// <summary>The stream namespaces of the Plexus queues this silo reads now, for the SQS provider.</summary>
+internal sealed class CommandQueueNamespaces : ISqsStreamNamespaces
+{
+    private readonly SiloQueues _queues;
+
+    public CommandQueueNamespaces(SiloQueues queues)
+    {
+        _queues = queues;
+        _queues.Changed += (sender, e) => Changed?.Invoke(this, e);
+    }
+
+    /// <inheritdoc />
+    public event EventHandler? Changed;
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<string> Reading => [.. _queues.Reading.Select(CommandStreams.NamespaceOf)];
 }

@@ -3,13 +3,17 @@ namespace Plexus.Silo.Hosting;
 /// <summary>The silo's flags: each one is a short name for a configuration key.</summary>
 public static class SiloCommandLine
 {
-    /// <summary>Maps each flag to the configuration key it sets.</summary>
+    /// <summary>The flag that lists the queues a silo serves: <c>--queues default=4,gpu=1</c>.</summary>
+    public const string QueuesFlag = "--queues";
+
+    /// <summary>Maps each flag to the configuration key it sets (<see cref="QueuesFlag"/> sets one key per entry).</summary>
     public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["--data-dir"] = "Plexus:DataDir",
         ["--silo-port"] = "Plexus:SiloPort",
         ["--gateway-port"] = "Plexus:GatewayPort",
         ["--concurrency"] = "Plexus:Concurrency",
+        [QueuesFlag] = "Plexus:Queues",
         ["--profile"] = "Plexus:Profile",
         ["--loglevel"] = "Logging:LogLevel:Default",
     };
@@ -24,12 +28,55 @@ public static class SiloCommandLine
           --data-dir <path>       Plexus:DataDir       folder for durable state (default: ./plexus-data)
           --silo-port <port>      Plexus:SiloPort      silo-to-silo port (default: 11111)
           --gateway-port <port>   Plexus:GatewayPort   port clients connect to (default: 30000)
-          --concurrency <n>       Plexus:Concurrency   commands run at once (default: number of cores)
+          --concurrency <n>       Plexus:Concurrency   commands run at once when --queues is not given (default: number of cores)
+          --queues <q=n,...>      Plexus:Queues:<q>    queues served, each with its concurrency, e.g. default=4,gpu=1,eval/*=2,*=1
+                                                       (exact name > longest prefix/* > *; default: default=<concurrency>)
           --profile <name>        Plexus:Profile       Local or Aws (env PLEXUS_PROFILE; default: Local)
           --loglevel <level>      Logging:LogLevel:Default   Trace, Debug, Information, Warning, Error
           --<Section>:<Key> <v>   any other configuration key, e.g. --Plexus:Commands:hello:Executable echo
           --help                  show this text
         """;
+
+    /// <summary>
+    /// Takes the <see cref="QueuesFlag"/> entries out of <paramref name="args"/> as configuration keys
+    /// (<c>Plexus:Queues:gpu</c> = <c>1</c>); returns the other arguments, or an error message for an entry that is not
+    /// <c>name=n</c>.
+    /// </summary>
+    public static (string[] Others, IReadOnlyList<KeyValuePair<string, string?>> Queues, string? Error) TakeQueues(IReadOnlyList<string> args)
+    {
+        var rest = new List<string>();
+        var queues = new List<KeyValuePair<string, string?>>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string? value = null;
+            if (args[i] == QueuesFlag && i + 1 < args.Count)
+            {
+                value = args[++i];
+            }
+            else if (args[i].StartsWith(QueuesFlag + "=", StringComparison.Ordinal))
+            {
+                value = args[i][(QueuesFlag.Length + 1)..];
+            }
+            else
+            {
+                rest.Add(args[i]);
+                continue;
+            }
+
+            foreach (var entry in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var parts = entry.Split('=', 2);
+                if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], out _))
+                {
+                    return ([], [], $"plexus-silo: {QueuesFlag} takes queue=concurrency entries separated by commas, e.g. default=4,gpu=1; '{entry}' is not one. See --help.");
+                }
+
+                queues.Add(new($"Plexus:Queues:{parts[0]}", parts[1]));
+            }
+        }
+
+        return ([.. rest], queues, null);
+    }
 
     /// <summary>Returns an error message for the first flag that is neither known nor a configuration key, else null.</summary>
     public static string? FindUnknownFlag(IReadOnlyList<string> args)

@@ -87,7 +87,7 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
 
         // Two more deliveries of the very same envelope: one while the first may still be queued or running, one after.
         var stream = fixture.Cluster.Client.GetStreamProvider(CommandStreams.ProviderName)
-            .GetStream<CommandEnvelope>(CommandStreams.For(queued.Id));
+            .GetStream<CommandEnvelope>(CommandStreams.For(queued.Id, Plexus.Queues.QueueNames.Default));
         await stream.OnNextAsync(new CommandEnvelope(queued.Id, 1));
         var final = await WaitAsync(queued.Id);
         await stream.OnNextAsync(new CommandEnvelope(queued.Id, 1));
