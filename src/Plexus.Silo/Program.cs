@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexus;
 using Plexus.Commands;
@@ -60,11 +61,33 @@ else
     return 2;
 }
 
+// A stop signal before the silo is ready cancels its start stages, which Orleans logs as errors with stack traces:
+// they are the expected result of the stop, so from then on only the one line below is printed. (The token reads as
+// cancelled before any of its callbacks run, so no log of the cancelled start slips through.)
+IHostApplicationLifetime? lifetime = null;
+var ready = false;
+bool Logging() => Volatile.Read(ref ready) || lifetime?.ApplicationStopping.IsCancellationRequested != true;
+
+// Each logger follows its one most specific rule ("Orleans": "Warning" and the like), so every rule gets the gate.
+builder.Services.PostConfigure<LoggerFilterOptions>(options =>
+{
+    var gated = options.Rules
+        .Select(rule => new LoggerFilterRule(rule.ProviderName, rule.CategoryName, rule.LogLevel, (provider, category, level) =>
+            Logging() && (rule.Filter?.Invoke(provider, category, level) ?? true)))
+        .Append(new LoggerFilterRule(null, null, null, (_, _, _) => Logging()))
+        .ToList();
+    options.Rules.Clear();
+    foreach (var rule in gated)
+    {
+        options.Rules.Add(rule);
+    }
+});
 using var host = builder.Build();
-var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
 try
 {
     await host.StartAsync();
+    Volatile.Write(ref ready, true);
 }
 catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
 {
@@ -74,7 +97,8 @@ catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancella
 }
 catch (Exception ex) when (ex is OptionsValidationException or Orleans.Runtime.OrleansConfigurationException
                               or System.Net.Sockets.SocketException or IOException
-                              or Microsoft.AspNetCore.Connections.AddressInUseException)
+                              or Microsoft.AspNetCore.Connections.AddressInUseException
+                              or System.Net.Http.HttpRequestException or Amazon.Runtime.AmazonServiceException)
 {
     Console.Error.WriteLine($"plexus-silo: cannot start: {ex.Message}");
     return 1;

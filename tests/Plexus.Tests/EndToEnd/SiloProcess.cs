@@ -136,13 +136,26 @@ public sealed class SiloProcess : IAsyncDisposable
     /// </summary>
     public async Task<int> StopAsync()
     {
+        await SignalStopAsync();
+        return await WaitForExitAsync(StopTimeout);
+    }
+
+    /// <summary>Sends the silo SIGTERM and returns at once, so a test can watch it drain.</summary>
+    public async Task SignalStopAsync()
+    {
         var running = _running ?? throw new InvalidOperationException("The silo is not running.");
-        var pid = running.Process.ProcessId.ToString(CultureInfo.InvariantCulture);
-        await Cli.Wrap("kill").WithArguments(["-TERM", pid]).ExecuteAsync();
-        if (await Task.WhenAny(running.Process.Task, Task.Delay(StopTimeout)) != running.Process.Task)
+        await Cli.Wrap("kill").WithArguments(["-TERM", running.Process.ProcessId.ToString(CultureInfo.InvariantCulture)]).ExecuteAsync();
+        Append("=== sent SIGTERM");
+    }
+
+    /// <summary>Waits for the silo to exit after <see cref="SignalStopAsync"/>; kills it when <paramref name="timeout"/> passes first. Returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        var running = _running ?? throw new InvalidOperationException("The silo is not running.");
+        if (await Task.WhenAny(running.Process.Task, Task.Delay(timeout)) != running.Process.Task)
         {
             await KillAsync();
-            throw new TimeoutException($"plexus-silo did not exit within {StopTimeout.TotalSeconds} s of SIGTERM. Its output:\n{Output}");
+            throw new TimeoutException($"plexus-silo did not exit within {timeout.TotalSeconds} s of SIGTERM. Its output:\n{Output}");
         }
 
         _running = null;

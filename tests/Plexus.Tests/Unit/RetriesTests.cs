@@ -184,4 +184,32 @@ public sealed class RetriesTests
         Assert.Contains(expected, IdempotencyKeys.Problem(key), StringComparison.Ordinal);
         Assert.Contains("at most 256", IdempotencyKeys.Problem(new string('k', 257)), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Decide_DrainedOnTheLastAttempt_QueuesAnotherAtOnce()
+    {
+        var decision = Retries.Decide(Action(new RetryPolicy { MaxAttempts = 1 }), Ended(1, AttemptOutcome.Drained));
+
+        Assert.Equal(TimeSpan.Zero, decision.RetryAfter);
+    }
+
+    [Fact]
+    public void Decide_FailureAfterDrains_DrainedAttemptsAreNotCountedAgainstTheLimit()
+    {
+        var policy = new RetryPolicy { MaxAttempts = 2, RetryExitCodes = [75] };
+
+        var decision = Retries.Decide(Action(policy, AttemptOutcome.Drained, AttemptOutcome.Drained), Ended(3, AttemptOutcome.Failed, exitCode: 75), jitter: 0);
+
+        Assert.NotNull(decision.RetryAfter);
+    }
+
+    [Fact]
+    public void Decide_LostWorkerAfterDrains_DrainsAreNotLostWorkers()
+    {
+        var policy = new RetryPolicy { MaxAttempts = 10, MaxLostWorkers = 2 };
+
+        var decision = Retries.Decide(Action(policy, AttemptOutcome.Drained, AttemptOutcome.Drained, AttemptOutcome.Drained), Ended(4, AttemptOutcome.WorkerLost), jitter: 0);
+
+        Assert.NotNull(decision.RetryAfter);
+    }
 }
