@@ -58,6 +58,11 @@ public sealed partial class WorkerPool(
     // Past the drain deadline the stopped commands get their grace period and this long to report.
     private static readonly TimeSpan ReportSlack = TimeSpan.FromSeconds(10);
 
+    private volatile WorkerPoolState _state = WorkerPoolState.Starting;
+
+    /// <summary>Gets where the pool is in its life: <see cref="WorkerPoolState.Running"/> while it takes new work.</summary>
+    public WorkerPoolState State => _state;
+
     private WorkerInfo Worker => new(silo.SiloAddress.ToString(), Environment.MachineName);
 
     private KeyValuePair<string, object?> SiloTag => new(WorkerMetrics.SiloTag, silo.SiloAddress.ToString());
@@ -106,9 +111,22 @@ public sealed partial class WorkerPool(
         return base.StartAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Marks the pool as draining: from now on the silo reports itself unready, so load balancers and the cluster's
+    /// health checks stop sending it work. Stopping intake and finishing or re-queueing running work is the drain's.
+    /// </summary>
+    public void MarkDraining()
+    {
+        if (_state == WorkerPoolState.Running)
+        {
+            _state = WorkerPoolState.Draining;
+        }
+    }
+
     /// <inheritdoc />
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        MarkDraining();
         queues.StartDraining();
         foreach (var lane in _lanes.Values)
         {
@@ -131,12 +149,23 @@ public sealed partial class WorkerPool(
             }
         }
 
+        _state = WorkerPoolState.Stopped;
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_lanes.Values.SelectMany(lane => Enumerable.Range(0, lane.Concurrency).Select(_ => Task.Run(() => WorkAsync(lane, stoppingToken), stoppingToken))));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var workers = _lanes.Values
+            .SelectMany(lane => Enumerable.Range(0, lane.Concurrency).Select(_ => Task.Run(() => WorkAsync(lane, stoppingToken), stoppingToken)))
+            .ToArray();
+        if (_state == WorkerPoolState.Starting)
+        {
+            _state = WorkerPoolState.Running;
+        }
+
+        return Task.WhenAll(workers);
+    }
 
     private async Task WorkAsync(Lane lane, CancellationToken stoppingToken)
     {
