@@ -56,9 +56,20 @@ public static class PlexusSiloBuilderExtensions
         services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
 
         // The host's own stop deadline (30 s by default) would cut the drain short.
-        services.AddOptions<HostOptions>().Configure<IOptions<ExecutionOptions>>((host, execution) =>
+        // Read unvalidated: the host reads its options before start, where the validator reports bad settings properly.
+        services.AddOptions<HostOptions>().Configure(host =>
         {
-            var drain = execution.Value.DrainTimeout + execution.Value.StopGracePeriod + ShutdownSlack;
+            var execution = new ExecutionOptions();
+            try
+            {
+                configuration.GetSection(ExecutionOptions.SectionName).Bind(execution);
+            }
+            catch (InvalidOperationException)
+            {
+                // A value that does not bind fails validation at start, with its key named.
+            }
+
+            var drain = execution.DrainTimeout + execution.StopGracePeriod + ShutdownSlack;
             if (host.ShutdownTimeout < drain)
             {
                 host.ShutdownTimeout = drain;
