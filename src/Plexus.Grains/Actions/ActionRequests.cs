@@ -20,7 +20,8 @@ public static class ActionRequests
             RequireKeyOf(id, key);
         }
 
-        catalog.Validate(request.Command);
+        var spec = catalog.Resolve(request.Command);
+        RequireWithin(request.Limits, spec.Limits, CommandCatalog.NameOf(request.Command));
         RequirePositive(request.Timeout, "timeout");
         RequirePositive(request.Expires, "queue deadline (expires)");
         RequirePositive(request.Retention, "retention");
@@ -66,6 +67,34 @@ public static class ActionRequests
         {
             throw new PlexusException(
                 $"Action id {id} does not belong to the idempotency key '{key}'; dispatch it to IdempotencyKeys.ActionId(key).");
+        }
+    }
+
+    // A dispatch may tighten its catalog entry's limits, never loosen them.
+    private static void RequireWithin(ResourceLimits? asked, ResourceLimits? entry, string name)
+    {
+        if (asked?.MaxMemoryBytes is { } memory)
+        {
+            if (memory < 1)
+            {
+                throw new PlexusException($"The memory limit must be positive; it is {memory} bytes.");
+            }
+
+            if (entry?.MaxMemoryBytes is { } most && memory > most)
+            {
+                throw new PlexusException(
+                    $"The memory limit of {ByteSize.Format(memory)} is above the '{name}' command's own limit of {ByteSize.Format(most)}; ask for at most that.");
+            }
+        }
+
+        if (asked?.MaxCpuTime is { } cpu)
+        {
+            RequirePositive(cpu, "CPU-time limit");
+            if (entry?.MaxCpuTime is { } most && cpu > most)
+            {
+                throw new PlexusException(
+                    $"The CPU-time limit of {cpu.TotalSeconds:0.###} s is above the '{name}' command's own limit of {most.TotalSeconds:0.###} s; ask for at most that.");
+            }
         }
     }
 

@@ -1,14 +1,19 @@
 using Microsoft.Extensions.Options;
+using Plexus.Actions;
 using Plexus.Execution;
 
 namespace Plexus.Commands;
 
-/// <summary>A process to start: the program, its full argument list and its surroundings.</summary>
+/// <summary>
+/// A process to start: the program, its full argument list, its surroundings, and what its whole process tree may
+/// use (<see langword="null"/>: no limit).
+/// </summary>
 public sealed record ProcessSpec(
     string Executable,
     IReadOnlyList<string> Arguments,
     string? WorkingDirectory,
-    IReadOnlyDictionary<string, string> Environment);
+    IReadOnlyDictionary<string, string> Environment,
+    ResourceLimits? Limits = null);
 
 /// <summary>Turns a dispatched command string into the process the catalog says it runs.</summary>
 public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
@@ -21,6 +26,9 @@ public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
     /// <see cref="CommandRejectedException"/> naming the broken rule.
     /// </summary>
     public void Validate(string command) => Resolve(command);
+
+    /// <summary>Returns the catalog name <paramref name="command"/> starts with (its first word).</summary>
+    public static string NameOf(string command) => CommandText.Split(command)[0];
 
     /// <summary>
     /// Returns the entries whose program cannot start on this silo, each with the reason a run would give. They stay
@@ -53,6 +61,7 @@ public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
             definition.Executable,
             [.. definition.Arguments, .. words.Skip(1)],
             definition.WorkingDirectory,
-            definition.Environment);
+            definition.Environment,
+            definition.Limits.ToLimits());
     }
 }

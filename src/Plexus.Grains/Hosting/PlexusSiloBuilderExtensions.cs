@@ -42,6 +42,8 @@ public static class PlexusSiloBuilderExtensions
         services.TryAddSingleton<IAuditLog, NoAuditLog>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<CommandCatalog>();
+        services.AddOptions<RunningCommandsOptions>();
+        services.AddSingleton<RunningCommands>();
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<WorkerPool>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());

@@ -43,6 +43,7 @@ public static class AwsProfile
         }
 
         return builder
+            .Configure<RunningCommandsOptions>(running => running.Folder = Path.Combine(options.DataDirFullPath, RunningCommandsOptions.FolderName))
             .Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (options.ClusterId, options.ServiceId))
             .ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true)
             .UseDynamoDbClustering(DynamoDb)
