@@ -146,7 +146,8 @@ public sealed partial class RunningCommands : IDisposable
         return found;
     }
 
-    private static bool IsAlive(int pid, long startTime) => ProcStat.TryRead(pid) is { } process && process.StartTime == startTime;
+    // A silo that exited but whose parent has not reaped it yet (a zombie) no longer runs anything.
+    private static bool IsAlive(int pid, long startTime) => ProcStat.TryRead(pid) is { IsRunning: true } process && process.StartTime == startTime;
 
     private static string Name(int pid, long startTime) => string.Create(CultureInfo.InvariantCulture, $"{pid}-{startTime}");
 
