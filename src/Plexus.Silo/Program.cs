@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Plexus;
 using Plexus.Commands;
 using Plexus.Silo.Hosting;
+using Plexus.Silo.Http;
 
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -28,7 +30,7 @@ if (Environment.ProcessId == 1)
 }
 
 // Settings files ship beside the binary, so the silo finds them from any working directory.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) is { Length: > 0 } profile)
 {
     builder.Configuration.AddInMemoryCollection([new(Profiles.ConfigurationKey, profile)]);
@@ -37,6 +39,13 @@ if (Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) is { Length
 // Flags come last: they win over settings files and environment variables.
 builder.Configuration.AddCommandLine(args, SiloCommandLine.SwitchMappings.ToDictionary());
 var siloOptions = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+if (siloOptions.HttpPort is < 0 or > 65535)
+{
+    Console.Error.WriteLine($"plexus-silo: cannot start: Plexus:HttpPort (--http-port) must be a port from 0 to 65535 (0: any free port), not {siloOptions.HttpPort}.");
+    return 1;
+}
+
+builder.AddSiloHttp(siloOptions);
 if (siloOptions.Is(Profiles.Local))
 {
     builder.UseOrleans(silo => silo.UseLocalProfile(builder.Configuration, siloOptions));
@@ -52,7 +61,8 @@ else
     return 2;
 }
 
-using var host = builder.Build();
+await using var host = builder.Build();
+host.MapSiloEndpoints();
 try
 {
     await host.StartAsync();
@@ -70,7 +80,7 @@ var where = siloOptions.Is(Profiles.Local)
     ? $"gateway 127.0.0.1:{siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}, data {siloOptions.DataDirFullPath}"
     : $"cluster {siloOptions.ClusterId}, gateway port {siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}";
 Console.WriteLine(
-    $"Plexus silo ready (profile {siloOptions.Profile}): {where}, concurrency {execution.Concurrency}, " +
+    $"Plexus silo ready (profile {siloOptions.Profile}): {where}, http {string.Join(" ", host.Urls)}, concurrency {execution.Concurrency}, " +
     $"commands: {string.Join(", ", execution.Commands.Keys.Order())}");
 await host.WaitForShutdownAsync();
 return 0;
