@@ -4,6 +4,7 @@ using Plexus.Actions;
 using Plexus.Audit;
 using Plexus.Client;
 using Plexus.Queries;
+using Plexus.Security;
 
 namespace Plexus.Cli;
 
@@ -17,13 +18,22 @@ public static class ClientCommands
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(GatewayAddress.EnvironmentVariable) is { Length: > 0 } env ? env : GatewayAddress.Default,
     };
 
+    private static readonly Option<string?> ApiKeyFile = new("--api-key-file")
+    {
+        Description = $"A file holding the API key to present (default: the {ApiKeyEnvironmentVariable} environment variable; none when the cluster needs none)",
+        Recursive = true,
+    };
+
+    /// <summary>The environment variable the API key is read from when no <c>--api-key-file</c> is given.</summary>
+    public const string ApiKeyEnvironmentVariable = "PLEXUS_API_KEY";
+
     // Flags take no value, so `dispatch --async true` dispatches `true` instead of reading it as the flag's value.
     private static readonly Option<bool> Json = new("--json") { Description = "Print the action document as JSON", Arity = ArgumentArity.Zero };
 
     /// <summary>Builds the root command.</summary>
     public static RootCommand Build()
     {
-        var root = new RootCommand("Dispatch commands to a Plexus cluster and follow their actions.\n\n" + ExitCodes.Description) { Gateway };
+        var root = new RootCommand("Dispatch commands to a Plexus cluster and follow their actions.\n\n" + ExitCodes.Description) { Gateway, ApiKeyFile };
         root.Add(Dispatch());
         root.Add(Status());
         root.Add(Watch());
@@ -342,7 +352,28 @@ public static class ClientCommands
             environment.GetSection(PlexusClientOptions.SectionName).Bind(options);
             options.Profile = Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) ?? options.Profile;
             options.Gateway = parse.GetValue(Gateway)!;
+            options.ApiKey = ApiKey(parse);
         }, cancellationToken);
+    }
+
+    // The key file wins over the environment; the key itself is never printed.
+    private static string? ApiKey(ParseResult parse)
+    {
+        if (parse.GetValue(ApiKeyFile) is not { } path)
+        {
+            return Environment.GetEnvironmentVariable(ApiKeyEnvironmentVariable) is { Length: > 0 } key ? key.Trim() : null;
+        }
+
+        try
+        {
+            return File.ReadAllText(path).Trim() is { Length: > 0 } key
+                ? key
+                : throw new PlexusException($"--api-key-file '{path}' is empty: put the API key in it.");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PlexusException($"--api-key-file '{path}' cannot be read: {ex.Message}");
+        }
     }
 
     // Connects, runs the body, and turns every error a user can cause into a message and an exit code.
@@ -363,6 +394,11 @@ public static class ClientCommands
         {
             Console.Error.WriteLine($"plexus-client: {ex.Message}");
             return ExitCodes.NotFound;
+        }
+        catch (AccessDeniedException ex)
+        {
+            Console.Error.WriteLine($"plexus-client: {ex.Message}");
+            return ExitCodes.AccessDenied;
         }
         catch (CommandRejectedException ex)
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Plexus;
 using Plexus.Commands;
+using Plexus.Security;
 using Plexus.Silo.Hosting;
 
 if (args.Contains("--help") || args.Contains("-h"))
@@ -37,6 +38,15 @@ if (Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) is { Length
 // Flags come last: they win over settings files and environment variables.
 builder.Configuration.AddCommandLine(args, SiloCommandLine.SwitchMappings.ToDictionary());
 var siloOptions = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+
+// Checked before the host is built, so a silo that must not run without keys says so in one line.
+var authOptions = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+authOptions.RequireKeys |= siloOptions.Is(Profiles.Aws);
+if (new AuthOptionsValidator().Validate(null, authOptions) is { Failed: true } invalidAuth)
+{
+    Console.Error.WriteLine($"plexus-silo: cannot start: {invalidAuth.FailureMessage}");
+    return 1;
+}
 if (siloOptions.Is(Profiles.Local))
 {
     builder.UseOrleans(silo => silo.UseLocalProfile(builder.Configuration, siloOptions));
@@ -69,8 +79,11 @@ var execution = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().V
 var where = siloOptions.Is(Profiles.Local)
     ? $"gateway 127.0.0.1:{siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}, data {siloOptions.DataDirFullPath}"
     : $"cluster {siloOptions.ClusterId}, gateway port {siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}";
+var auth = host.Services.GetRequiredService<ApiKeys>().Required
+    ? "API keys required"
+    : "NO API KEYS: loopback callers are the local admin";
 Console.WriteLine(
-    $"Plexus silo ready (profile {siloOptions.Profile}): {where}, concurrency {execution.Concurrency}, " +
+    $"Plexus silo ready (profile {siloOptions.Profile}): {where}, concurrency {execution.Concurrency}, {auth}, " +
     $"commands: {string.Join(", ", execution.Commands.Keys.Order())}");
 await host.WaitForShutdownAsync();
 return 0;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Plexus.Execution;
+using Plexus.Security;
 
 namespace Plexus.Commands;
 
@@ -35,6 +36,23 @@ public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
             .Where(entry => entry.Problem is not null)
             .Select(entry => (entry.Key, entry.Executable, entry.Problem!)),
     ];
+
+    /// <summary>
+    /// Throws <see cref="AccessDeniedException"/> when <paramref name="command"/> (already validated) is limited to
+    /// roles that <paramref name="caller"/> does not cover (<c>Plexus:Commands:&lt;name&gt;:Roles</c>).
+    /// </summary>
+    public void Authorize(string command, Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var name = CommandText.Split(command)[0];
+        var roles = options.CurrentValue.Commands[name].Roles;
+        var allowed = roles.Select(text => Roles.TryParse(text, out var role) ? role : Role.Admin).ToList();
+        if (allowed.Count > 0 && !allowed.Any(role => caller.Role.Covers(role)))
+        {
+            throw new AccessDeniedException(
+                $"Access denied: the command '{name}' is for the {string.Join(" or ", allowed.Select(Roles.Name))} role; '{caller.Name}' has {caller.Role.Name()}.");
+        }
+    }
 
     /// <summary>Returns the process for <paramref name="command"/>, or throws <see cref="CommandRejectedException"/>.</summary>
     public ProcessSpec Resolve(string command)

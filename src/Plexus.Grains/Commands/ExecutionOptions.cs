@@ -97,4 +97,10 @@ public sealed class CommandDefinition
 
     /// <summary>Gets the environment variables set for the process, on top of the silo's own. Default is none.</summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets the roles that may dispatch this command (<c>Plexus:Commands:&lt;name&gt;:Roles:0</c>, …): a caller whose role
+    /// covers any of them may (an admin covers all). Default is none: every role that may dispatch.
+    /// </summary>
+    public List<string> Roles { get; } = [];
 }
