@@ -4,12 +4,20 @@ using Plexus.Security;
 
 namespace Plexus.Commands;
 
-/// <summary>A process to start: the program, its full argument list and its surroundings.</summary>
+/// <summary>
+/// A process to start: the program, its full argument list and its surroundings: its working directory (the silo's
+/// when null), the variables set for it, and the names of the silo's variables passed through to it (see
+/// <see cref="CommandEnvironment"/>).
+/// </summary>
 public sealed record ProcessSpec(
     string Executable,
     IReadOnlyList<string> Arguments,
     string? WorkingDirectory,
-    IReadOnlyDictionary<string, string> Environment);
+    IReadOnlyDictionary<string, string> Environment)
+{
+    /// <summary>Gets the names of the silo's own variables the process gets too. Default is none.</summary>
+    public IReadOnlyList<string> PassThrough { get; init; } = [];
+}
 
 /// <summary>Turns a dispatched command string into the process the catalog says it runs.</summary>
 public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
@@ -71,6 +79,9 @@ public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
             definition.Executable,
             [.. definition.Arguments, .. words.Skip(1)],
             definition.WorkingDirectory,
-            definition.Environment);
+            definition.Environment)
+        {
+            PassThrough = definition.PassThrough,
+        };
     }
 }
