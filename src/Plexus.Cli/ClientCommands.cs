@@ -5,6 +5,7 @@ using Plexus.Audit;
 using Plexus.Client;
 using Plexus.Queries;
 using Plexus.Security;
+using Plexus.Tls;
 
 namespace Plexus.Cli;
 
@@ -343,7 +344,7 @@ public static class ClientCommands
     };
 
     // PLEXUS_PROFILE=aws finds the gateways in DynamoDB (Plexus__Aws__*, Plexus__ClusterId and the AWS SDK's own
-    // environment configure it); otherwise --gateway / PLEXUS_GATEWAY names one.
+    // environment configure it); otherwise --gateway / PLEXUS_GATEWAY names one. Plexus__Tls__* turns on TLS.
     private static Task<PlexusConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
@@ -353,6 +354,8 @@ public static class ClientCommands
             options.Profile = Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) ?? options.Profile;
             options.Gateway = parse.GetValue(Gateway)!;
             options.ApiKey = ApiKey(parse);
+            var tls = TlsSettings.From(environment);
+            options.ConfigureOrleans = client => client.UsePlexusTls(tls);
         }, cancellationToken);
     }
 

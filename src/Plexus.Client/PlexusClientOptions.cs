@@ -46,6 +46,13 @@ public sealed class PlexusClientOptions
     [Redact]
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// Gets or sets more configuration of the Orleans client, applied last: e.g. TLS through the Plexus.Tls package
+    /// (<c>client => client.UsePlexusTls(settings)</c>), which this library does not reference because it brings the
+    /// silo runtime along. Default is none.
+    /// </summary>
+    public Action<Orleans.Hosting.IClientBuilder>? ConfigureOrleans { get; set; }
+
     /// <summary>Gets whether the options name the Aws profile.</summary>
     internal bool IsAws => Profiles.Is(Profile, Profiles.Aws);
 

@@ -6,6 +6,7 @@ using Plexus;
 using Plexus.Commands;
 using Plexus.Security;
 using Plexus.Silo.Hosting;
+using Plexus.Tls;
 
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -47,16 +48,27 @@ if (new AuthOptionsValidator().Validate(null, authOptions) is { Failed: true } i
     Console.Error.WriteLine($"plexus-silo: cannot start: {invalidAuth.FailureMessage}");
     return 1;
 }
-if (siloOptions.Is(Profiles.Local))
+
+var tls = TlsSettings.From(builder.Configuration);
+try
 {
-    builder.UseOrleans(silo => silo.UseLocalProfile(builder.Configuration, siloOptions));
+    if (siloOptions.Is(Profiles.Local))
+    {
+        builder.UseOrleans(silo => silo.UseLocalProfile(builder.Configuration, siloOptions).UsePlexusTls(tls));
+    }
+    else if (siloOptions.Is(Profiles.Aws))
+    {
+        siloOptions.Profile = Profiles.Aws;
+        builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, siloOptions).UsePlexusTls(tls));
+    }
 }
-else if (siloOptions.Is(Profiles.Aws))
+catch (PlexusException ex)
 {
-    siloOptions.Profile = Profiles.Aws;
-    builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, siloOptions));
+    Console.Error.WriteLine($"plexus-silo: cannot start: {ex.Message}");
+    return 1;
 }
-else
+
+if (!siloOptions.Is(Profiles.Local) && !siloOptions.Is(Profiles.Aws))
 {
     Console.Error.WriteLine($"plexus-silo: unknown profile '{siloOptions.Profile}'. Available: {Profiles.Local}, {Profiles.Aws}.");
     return 2;
@@ -79,6 +91,7 @@ var execution = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().V
 var where = siloOptions.Is(Profiles.Local)
     ? $"gateway 127.0.0.1:{siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}, data {siloOptions.DataDirFullPath}"
     : $"cluster {siloOptions.ClusterId}, gateway port {siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}";
+where += tls.Enabled ? ", TLS" : "";
 var auth = host.Services.GetRequiredService<ApiKeys>().Required
     ? "API keys required"
     : "NO API KEYS: loopback callers are the local admin";
