@@ -64,40 +64,48 @@ public static class ClientCommands
         {
             command, async, timeout, expires, maxAttempts, retryOnTimeout, retryExitCodes, idempotencyKey, retention, Json,
         };
-        dispatch.SetAction((parse, cancellationToken) => RunAsync(parse, async connection =>
-        {
-            var codes = parse.GetValue(retryExitCodes);
-            var retry = new RetryOverrides(parse.GetValue(maxAttempts), parse.GetValue(retryOnTimeout), codes is { Length: > 0 } ? codes : null);
-            var request = new ActionRequest(
-                parse.GetValue(command)!,
-                ActionClient.DefaultSubmitter,
-                Seconds(parse.GetValue(timeout), "--timeout"),
-                Seconds(parse.GetValue(expires), "--expires"),
-                retry == new RetryOverrides() ? null : retry,
-                parse.GetValue(idempotencyKey),
-                parse.GetValue(retention) is { } kept ? TimeFilter.ParseSpan(kept, "--retention") : null);
-            var queued = await connection.Actions.DispatchAsync(request, cancellationToken).ConfigureAwait(false);
-            if (parse.GetValue(async))
+        dispatch.SetAction((parse, cancellationToken) => WithInput(
+            parse,
+            () =>
             {
-                // Stdout is the id alone, for id=$(plexus-client dispatch --async …); the hint is for a person.
-                Console.WriteLine(parse.GetValue(Json) ? ActionJson.Serialize(queued) : queued.Id.ToString());
-                if (!Console.IsErrorRedirected)
+                var codes = parse.GetValue(retryExitCodes);
+                var retry = new RetryOverrides(parse.GetValue(maxAttempts), parse.GetValue(retryOnTimeout), codes is { Length: > 0 } ? codes : null);
+                var request = new ActionRequest(
+                    parse.GetValue(command)!,
+                    ActionClient.DefaultSubmitter,
+                    Seconds(parse.GetValue(timeout), "--timeout"),
+                    Seconds(parse.GetValue(expires), "--expires"),
+                    retry == new RetryOverrides() ? null : retry,
+                    parse.GetValue(idempotencyKey),
+                    parse.GetValue(retention) is { } kept ? TimeFilter.ParseSpan(kept, "--retention") : null);
+                RequestRules.Check(request);
+                return request;
+            },
+            cancellationToken,
+            async (connection, request) =>
+            {
+                var queued = await connection.Actions.DispatchAsync(request, cancellationToken).ConfigureAwait(false);
+                if (parse.GetValue(async))
                 {
-                    Console.Error.WriteLine($"Follow it with: plexus-client watch {queued.Id}");
+                    // Stdout is the id alone, for id=$(plexus-client dispatch --async …); the hint is for a person.
+                    Console.WriteLine(parse.GetValue(Json) ? ActionJson.Serialize(queued) : queued.Id.ToString());
+                    if (!Console.IsErrorRedirected)
+                    {
+                        Console.Error.WriteLine($"Follow it with: plexus-client watch {queued.Id}");
+                    }
+
+                    return ExitCodes.Ok;
                 }
 
-                return ExitCodes.Ok;
-            }
+                if (parse.GetValue(Json))
+                {
+                    var final = await WaitAsync(connection, queued.Id, cancellationToken).ConfigureAwait(false);
+                    Console.WriteLine(ActionJson.Serialize(final));
+                    return ExitCodeOf(final);
+                }
 
-            if (parse.GetValue(Json))
-            {
-                var final = await WaitAsync(connection, queued.Id, cancellationToken).ConfigureAwait(false);
-                Console.WriteLine(ActionJson.Serialize(final));
-                return ExitCodeOf(final);
-            }
-
-            return await FollowAsync(connection, queued.Id, json: false, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken));
+                return await FollowAsync(connection, queued.Id, json: false, cancellationToken).ConfigureAwait(false);
+            }));
         return dispatch;
     }
 
@@ -329,12 +337,16 @@ public static class ClientCommands
         }
         catch (PlexusException ex)
         {
-            Console.Error.WriteLine($"plexus-client: {ex.Message}");
+            Console.Error.WriteLine($"plexus-client: {Describe(ex)}");
             return Task.FromResult(ExitCodes.InvalidInput);
         }
 
         return RunAsync(parse, connection => body(connection, input), cancellationToken);
     }
+
+    // A refused command string says which rule it broke, wherever it was refused.
+    private static string Describe(PlexusException error) =>
+        error is CommandRejectedException rejected ? $"command rejected ({rejected.Rule}): {rejected.Message}" : error.Message;
 
     private static TimeSpan? Seconds(double? value, string option) => value switch
     {
@@ -403,14 +415,9 @@ public static class ClientCommands
             Console.Error.WriteLine($"plexus-client: {ex.Message}");
             return ExitCodes.AccessDenied;
         }
-        catch (CommandRejectedException ex)
-        {
-            Console.Error.WriteLine($"plexus-client: command rejected ({ex.Rule}): {ex.Message}");
-            return ExitCodes.InvalidInput;
-        }
         catch (PlexusException ex)
         {
-            Console.Error.WriteLine($"plexus-client: {ex.Message}");
+            Console.Error.WriteLine($"plexus-client: {Describe(ex)}");
             return ExitCodes.InvalidInput;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -58,15 +58,8 @@ public sealed class ActionClient
     public Task<ActionSnapshot> DispatchAsync(ActionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Guid id;
-        if (request.IdempotencyKey is { } key)
-        {
-            id = IdempotencyKeys.Problem(key) is { } problem ? throw new PlexusException(problem) : IdempotencyKeys.ActionId(key);
-        }
-        else
-        {
-            id = Guid.CreateVersion7();
-        }
+        RequestRules.Check(request);
+        var id = request.IdempotencyKey is { } key ? IdempotencyKeys.ActionId(key) : Guid.CreateVersion7();
 
         // Only a keyed dispatch may be sent twice: without a key a lost answer would leave the caller unsure.
         return Call(identity, () => Action(id).SubmitAsync(request), cancellationToken, repeatable: request.IdempotencyKey is not null);

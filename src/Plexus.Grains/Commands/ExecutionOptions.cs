@@ -55,7 +55,7 @@ public sealed class ExecutionOptions
     public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The longest retention an action may have (100 years): beyond it "forever" is meant, and dates overflow.</summary>
-    public static readonly TimeSpan MaxRetention = TimeSpan.FromDays(36500);
+    public static readonly TimeSpan MaxRetention = RequestRules.MaxRetention;
 
     /// <summary>
     /// Gets or sets how long a finished action is kept (<c>Plexus:Retention</c>; per action <c>dispatch --retention</c>).
