@@ -180,6 +180,7 @@ public sealed class SiloHost : IAsyncDisposable
             "--data-dir", DataDir,
             "--silo-port", SiloPort.ToString(CultureInfo.InvariantCulture),
             "--gateway-port", GatewayPort.ToString(CultureInfo.InvariantCulture),
+            "--http-port", "0",
             "--concurrency", options.Concurrency.ToString(CultureInfo.InvariantCulture),
             .. options.IsLocalProfile ? [] : (string[])["--profile", Capitalize(options.Profile)],
             .. options.SiloArguments,

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,6 +7,7 @@ using Plexus;
 using Plexus.Commands;
 using Plexus.Security;
 using Plexus.Silo.Hosting;
+using Plexus.Silo.Http;
 using Plexus.Tls;
 
 if (args.Contains("--help") || args.Contains("-h"))
@@ -30,7 +32,7 @@ if (Environment.ProcessId == 1)
 }
 
 // Settings files ship beside the binary, so the silo finds them from any working directory.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) is { Length: > 0 } profile)
 {
     builder.Configuration.AddInMemoryCollection([new(Profiles.ConfigurationKey, profile)]);
@@ -39,6 +41,11 @@ if (Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) is { Length
 // Flags come last: they win over settings files and environment variables.
 builder.Configuration.AddCommandLine(args, SiloCommandLine.SwitchMappings.ToDictionary());
 var siloOptions = builder.Configuration.GetSection(SiloOptions.SectionName).Get<SiloOptions>() ?? new SiloOptions();
+if (siloOptions.HttpPort is < 0 or > 65535)
+{
+    Console.Error.WriteLine($"plexus-silo: cannot start: Plexus:HttpPort (--http-port) must be a port from 0 to 65535 (0: any free port), not {siloOptions.HttpPort}.");
+    return 1;
+}
 
 // Checked before the host is built, so a silo that must not run without keys says so in one line.
 var authOptions = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
@@ -49,6 +56,7 @@ if (new AuthOptionsValidator().Validate(null, authOptions) is { Failed: true } i
     return 1;
 }
 
+builder.AddSiloHttp(siloOptions);
 var tls = TlsSettings.From(builder.Configuration);
 try
 {
@@ -74,7 +82,8 @@ if (!siloOptions.Is(Profiles.Local) && !siloOptions.Is(Profiles.Aws))
     return 2;
 }
 
-using var host = builder.Build();
+await using var host = builder.Build();
+host.MapSiloEndpoints();
 try
 {
     await host.StartAsync();
@@ -96,7 +105,7 @@ var auth = host.Services.GetRequiredService<ApiKeys>().Required
     ? "API keys required"
     : "NO API KEYS: loopback callers are the local admin";
 Console.WriteLine(
-    $"Plexus silo ready (profile {siloOptions.Profile}): {where}, concurrency {execution.Concurrency}, {auth}, " +
+    $"Plexus silo ready (profile {siloOptions.Profile}): {where}, http {string.Join(" ", host.Urls)}, concurrency {execution.Concurrency}, {auth}, " +
     $"commands: {string.Join(", ", execution.Commands.Keys.Order())}");
 await host.WaitForShutdownAsync();
 return 0;

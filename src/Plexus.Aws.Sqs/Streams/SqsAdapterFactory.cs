@@ -67,6 +67,13 @@ public sealed class SqsAdapterFactory : IQueueAdapterFactory
             services.GetRequiredService<ILoggerFactory>());
     }
 
+    /// <summary>
+    /// Checks that SQS answers for this provider (readiness): reads an attribute of the first partition's queue, and
+    /// throws what the SDK threw when it cannot.
+    /// </summary>
+    public Task CheckReachableAsync(CancellationToken cancellationToken) =>
+        _adapter.Value.Queue(_mapper.GetAllQueues().First()).ProbeAsync(cancellationToken);
+
     /// <inheritdoc />
     public Task<IQueueAdapter> CreateAdapter() => Task.FromResult<IQueueAdapter>(_adapter.Value);
 

@@ -45,6 +45,13 @@ internal sealed partial class SqsQueue
     /// <summary>Gets the queue's name.</summary>
     public string Name { get; }
 
+    /// <summary>Asks SQS for one attribute of the queue: it throws when SQS cannot be reached or refuses the call.</summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        var url = await GetUrlAsync(cancellationToken).ConfigureAwait(false);
+        await _client.GetQueueAttributesAsync(url, ["ApproximateNumberOfMessages"], cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Gets the queue's URL, finding or creating the queue on first use; a failed attempt is tried again next time.</summary>
     public Task<string> GetUrlAsync(CancellationToken cancellationToken)
     {

@@ -41,6 +41,11 @@ public sealed partial class WorkerPool(
     // How often a running attempt sends its output and progress to the action grain.
     private static readonly TimeSpan ReportInterval = TimeSpan.FromMilliseconds(250);
 
+    private volatile WorkerPoolState _state = WorkerPoolState.Starting;
+
+    /// <summary>Gets where the pool is in its life: <see cref="WorkerPoolState.Running"/> while it takes new work.</summary>
+    public WorkerPoolState State => _state;
+
     private WorkerInfo Worker => new(silo.SiloAddress.ToString(), Environment.MachineName);
 
     private KeyValuePair<string, object?> SiloTag => new(WorkerMetrics.SiloTag, silo.SiloAddress.ToString());
@@ -60,9 +65,36 @@ public sealed partial class WorkerPool(
         return base.StartAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Marks the pool as draining: from now on the silo reports itself unready, so load balancers and the cluster's
+    /// health checks stop sending it work. Stopping intake and finishing or re-queueing running work is the drain's.
+    /// </summary>
+    public void MarkDraining()
+    {
+        if (_state == WorkerPoolState.Running)
+        {
+            _state = WorkerPoolState.Draining;
+        }
+    }
+
     /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, options.Value.Concurrency).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        _state = WorkerPoolState.Stopped;
+        return base.StopAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var workers = Enumerable.Range(0, options.Value.Concurrency).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)).ToArray();
+        if (_state == WorkerPoolState.Starting)
+        {
+            _state = WorkerPoolState.Running;
+        }
+
+        return Task.WhenAll(workers);
+    }
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {

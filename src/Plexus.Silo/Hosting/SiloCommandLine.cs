@@ -9,6 +9,7 @@ public static class SiloCommandLine
         ["--data-dir"] = "Plexus:DataDir",
         ["--silo-port"] = "Plexus:SiloPort",
         ["--gateway-port"] = "Plexus:GatewayPort",
+        ["--http-port"] = "Plexus:HttpPort",
         ["--concurrency"] = "Plexus:Concurrency",
         ["--profile"] = "Plexus:Profile",
         ["--loglevel"] = "Logging:LogLevel:Default",
@@ -24,6 +25,7 @@ public static class SiloCommandLine
           --data-dir <path>       Plexus:DataDir       folder for durable state (default: ./plexus-data)
           --silo-port <port>      Plexus:SiloPort      silo-to-silo port (default: 11111)
           --gateway-port <port>   Plexus:GatewayPort   port clients connect to (default: 30000)
+          --http-port <port>      Plexus:HttpPort      health and metrics over HTTP; 0: any free port (default: 8080)
           --concurrency <n>       Plexus:Concurrency   commands run at once (default: number of cores)
           --profile <name>        Plexus:Profile       Local or Aws (env PLEXUS_PROFILE; default: Local)
           --loglevel <level>      Logging:LogLevel:Default   Trace, Debug, Information, Warning, Error

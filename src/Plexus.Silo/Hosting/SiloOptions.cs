@@ -33,6 +33,13 @@ public sealed class SiloOptions
     /// <summary>Gets or sets the port clients connect to (<c>--gateway-port</c>). Default is 30000.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// Gets or sets the port of the silo's HTTP host (<c>--http-port</c>): <c>/health/live</c>, <c>/health/ready</c>
+    /// and <c>/metrics</c>; 0 takes any free port (the ready line names it). Bound to loopback in the embedded default,
+    /// to every address in the <c>Aws</c> profile. Default is 8080.
+    /// </summary>
+    public int HttpPort { get; set; } = 8080;
+
     /// <summary>Gets whether <see cref="Profile"/> is <paramref name="profile"/> (the case does not matter).</summary>
     public bool Is(string profile) => Profiles.Is(Profile, profile);
 

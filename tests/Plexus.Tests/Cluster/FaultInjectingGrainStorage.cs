@@ -39,10 +39,15 @@ public sealed class FaultInjectingGrainStorage(SqliteGrainStorage inner) : IGrai
     /// <summary>Lets writes of the grain keyed <paramref name="id"/> through again.</summary>
     public static void Heal(Guid id) => Failing.TryRemove(id, out _);
 
+    /// <summary>Gets or sets whether this silo's store is unreachable: every call fails, as with a store that is down.</summary>
+    public bool Unreachable { get; set; }
+
     public void Participate(ISiloLifecycle lifecycle) => inner.Participate(lifecycle);
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        inner.ReadStateAsync(stateName, grainId, grainState);
+        Unreachable
+            ? throw new IOException("Injected storage fault: the store is unreachable.")
+            : inner.ReadStateAsync(stateName, grainId, grainState);
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         grainId.TryGetGuidKey(out var id, out _) && Failing.ContainsKey(id)

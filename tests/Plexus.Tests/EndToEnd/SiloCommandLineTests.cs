@@ -41,7 +41,7 @@ public sealed class SiloCommandLineTests : IDisposable
     public async Task Silo_InvalidConcurrency_Exits1WithMessage()
     {
         var result = await RunSiloAsync(
-            "--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(FreePort.Next()), "--concurrency", "0");
+            "--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(FreePort.Next()), "--http-port", "0", "--concurrency", "0");
 
         result.ShouldExit(1);
         Assert.Contains("plexus-silo: cannot start: Plexus:Concurrency (--concurrency) must be at least 1", result.Stderr, StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed class SiloCommandLineTests : IDisposable
         var gatewayPort = ((IPEndPoint)taken.LocalEndpoint).Port;
 
         var result = await RunSiloAsync(
-            "--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(gatewayPort));
+            "--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(gatewayPort), "--http-port", "0");
 
         result.ShouldExit(1);
         Assert.Contains("plexus-silo: cannot start:", result.Stderr, StringComparison.Ordinal);
@@ -73,7 +73,7 @@ public sealed class SiloCommandLineTests : IDisposable
         string[] arguments =
         [
             "--user", "--map-root-user", "--pid", "--fork", "--mount-proc",
-            Binaries.Silo, "--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(FreePort.Next()),
+            Binaries.Silo, "--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(FreePort.Next()), "--http-port", "0",
         ];
 
         var result = await ProcessRunner.RunAsync("unshare", arguments, ExitTimeout, workingDirectory: _workingDirectory.FullName);

@@ -30,6 +30,7 @@ public sealed class SiloProcess : IAsyncDisposable
         _root = Directory.CreateTempSubdirectory("plexus-e2e-").FullName;
         DataDir = Path.Combine(_root, "data");
         (SiloPort, GatewayPort) = FreePort.NextPair();
+        HttpPort = FreePort.Next();
         Client = new PlexusClient(Gateway, () => OutputTail(40));
     }
 
@@ -38,6 +39,12 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>Gets the port clients connect to.</summary>
     public int GatewayPort { get; }
+
+    /// <summary>Gets the port of the silo's HTTP host (health, metrics).</summary>
+    public int HttpPort { get; }
+
+    /// <summary>Gets the base address of the silo's HTTP host.</summary>
+    public Uri Http => new($"http://127.0.0.1:{HttpPort}");
 
     /// <summary>Gets the gateway as <c>host:port</c>.</summary>
     public string Gateway => $"127.0.0.1:{GatewayPort}";
@@ -95,6 +102,7 @@ public sealed class SiloProcess : IAsyncDisposable
             "--data-dir", DataDir,
             "--silo-port", SiloPort.ToString(CultureInfo.InvariantCulture),
             "--gateway-port", GatewayPort.ToString(CultureInfo.InvariantCulture),
+            "--http-port", HttpPort.ToString(CultureInfo.InvariantCulture),
             "--concurrency", "2",
         ];
         Append($"=== {ProcessResult.Describe(Binaries.Silo, arguments)}");
