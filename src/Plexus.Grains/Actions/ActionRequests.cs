@@ -6,7 +6,7 @@ namespace Plexus.Actions;
 public static class ActionRequests
 {
     /// <summary>
-    /// Checks <paramref name="request"/> for the action <paramref name="id"/> against the catalog and returns its retry
+    /// Checks <paramref name="request"/> for the action <paramref name="id"/> against <see cref="RequestRules"/> and the catalog and returns its retry
     /// policy (<paramref name="defaults"/> with the request's overrides). Throws <see cref="CommandRejectedException"/>
     /// for a command the catalog refuses and <see cref="PlexusException"/> for any other unusable part.
     /// </summary>
@@ -15,21 +15,15 @@ public static class ActionRequests
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(defaults);
-        if (request.IdempotencyKey is { } key)
+        RequestRules.Check(request);
+        if (request.IdempotencyKey is { } key && IdempotencyKeys.ActionId(key) != id)
         {
-            RequireKeyOf(id, key);
+            throw new PlexusException(
+                $"Action id {id} does not belong to the idempotency key '{key}'; dispatch it to IdempotencyKeys.ActionId(key).");
         }
 
         var spec = catalog.Resolve(request.Command);
         RequireWithin(request.Limits, spec.Limits, CommandCatalog.NameOf(request.Command));
-        RequirePositive(request.Timeout, "timeout");
-        RequirePositive(request.Expires, "queue deadline (expires)");
-        RequirePositive(request.Retention, "retention");
-        if (request.Retention > ExecutionOptions.MaxRetention)
-        {
-            throw new PlexusException($"The retention may be at most {ExecutionOptions.MaxRetention.TotalDays:0} days; it is {request.Retention.Value.TotalDays:0.###} days.");
-        }
-
         var retry = defaults.With(request.Retry);
         return retry.Problem() is { } problem ? throw new PlexusException(problem) : retry;
     }
@@ -56,20 +50,6 @@ public static class ActionRequests
         return existing;
     }
 
-    private static void RequireKeyOf(Guid id, string key)
-    {
-        if (IdempotencyKeys.Problem(key) is { } problem)
-        {
-            throw new PlexusException(problem);
-        }
-
-        if (IdempotencyKeys.ActionId(key) != id)
-        {
-            throw new PlexusException(
-                $"Action id {id} does not belong to the idempotency key '{key}'; dispatch it to IdempotencyKeys.ActionId(key).");
-        }
-    }
-
     // A dispatch may tighten its catalog entry's limits, never loosen them.
     private static void RequireWithin(ResourceLimits? asked, ResourceLimits? entry, string name)
     {
@@ -89,20 +69,16 @@ public static class ActionRequests
 
         if (asked?.MaxCpuTime is { } cpu)
         {
-            RequirePositive(cpu, "CPU-time limit");
+            if (cpu <= TimeSpan.Zero)
+            {
+                throw new PlexusException($"The CPU-time limit must be positive; it is {cpu.TotalSeconds} s.");
+            }
+
             if (entry?.MaxCpuTime is { } most && cpu > most)
             {
                 throw new PlexusException(
                     $"The CPU-time limit of {cpu.TotalSeconds:0.###} s is above the '{name}' command's own limit of {most.TotalSeconds:0.###} s; ask for at most that.");
             }
-        }
-    }
-
-    private static void RequirePositive(TimeSpan? value, string what)
-    {
-        if (value is { } span && span <= TimeSpan.Zero)
-        {
-            throw new PlexusException($"The {what} must be positive; it is {span.TotalSeconds} s.");
         }
     }
 }

@@ -67,6 +67,11 @@ public sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOption
                 failures.Add($"Plexus:Commands:{commandName}:Limits:MaxCpuTime must be positive, such as 00:10:00; it is {maxCpu}.");
             }
 
+            foreach (var role in definition.Roles.Where(role => !Security.Roles.TryParse(role, out _)))
+            {
+                failures.Add($"Plexus:Commands:{commandName}:Roles holds '{role}': use {Security.Roles.AllNames}.");
+            }
+
             if (commandName.Length == 0 || commandName.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '\'' or '"' or '\\'))
             {
                 failures.Add($"Plexus:Commands:'{commandName}' is not a usable command name: use one word without quotes or backslashes.");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Streams;
@@ -12,6 +13,7 @@ using Plexus.Aws.Sqs.Hosting;
 using Plexus.Aws.Sqs.Options;
 using Plexus.Execution;
 using Plexus.Hosting;
+using Plexus.Security;
 
 namespace Plexus.Silo.Hosting;
 
@@ -42,6 +44,8 @@ public static class AwsProfile
             o.QueuePrefix = aws.QueuePrefix ?? o.QueuePrefix;
         }
 
+        // Its gateway listens on every address: no caller may get in without a key.
+        builder.Services.PostConfigure<AuthOptions>(auth => auth.RequireKeys = true);
         return builder
             .Configure<RunningCommandsOptions>(running => running.Folder = Path.Combine(options.DataDirFullPath, RunningCommandsOptions.FolderName))
             .Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (options.ClusterId, options.ServiceId))
