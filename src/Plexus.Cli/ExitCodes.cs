@@ -23,6 +23,8 @@ public static class ExitCodes
 
     /// <summary>Queue full: the submitter has as many queued actions as the cluster allows (Plexus:MaxQueuedPerSubmitter); try later.</summary>
     public const int QueueFull = 75;
+    /// <summary>Access denied: no API key, a key the cluster does not know, or a role that does not allow the call.</summary>
+    public const int AccessDenied = 77;
 
     /// <summary>Interrupted (Ctrl+C) while waiting; the action goes on.</summary>
     public const int Interrupted = 130;
@@ -37,6 +39,7 @@ public static class ExitCodes
           69   cannot reach the cluster
           70   the action ended without an exit code (the program could not start, or it was stopped)
           75   queue full: too many queued actions of yours (Plexus:MaxQueuedPerSubmitter); nothing was stored, try later
+          77   access denied: no API key (--api-key-file, PLEXUS_API_KEY), an unknown key, or a role that does not allow it
           130  interrupted while waiting (the action goes on)
         """;
 }

@@ -6,8 +6,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexus;
 using Plexus.Commands;
+using Plexus.Security;
 using Plexus.Silo.Hosting;
 using Plexus.Silo.Http;
+using Plexus.Tls;
 
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -54,17 +56,36 @@ if (siloOptions.HttpPort is < 0 or > 65535)
     return 1;
 }
 
+// Checked before the host is built, so a silo that must not run without keys says so in one line.
+var authOptions = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+authOptions.RequireKeys |= siloOptions.Is(Profiles.Aws);
+if (new AuthOptionsValidator().Validate(null, authOptions) is { Failed: true } invalidAuth)
+{
+    Console.Error.WriteLine($"plexus-silo: cannot start: {invalidAuth.FailureMessage}");
+    return 1;
+}
+
 builder.AddSiloHttp(siloOptions);
-if (siloOptions.Is(Profiles.Local))
+var tls = TlsSettings.From(builder.Configuration);
+try
 {
-    builder.UseOrleans(silo => silo.UseLocalProfile(builder.Configuration, siloOptions));
+    if (siloOptions.Is(Profiles.Local))
+    {
+        builder.UseOrleans(silo => silo.UseLocalProfile(builder.Configuration, siloOptions).UsePlexusTls(tls));
+    }
+    else if (siloOptions.Is(Profiles.Aws))
+    {
+        siloOptions.Profile = Profiles.Aws;
+        builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, siloOptions).UsePlexusTls(tls));
+    }
 }
-else if (siloOptions.Is(Profiles.Aws))
+catch (PlexusException ex)
 {
-    siloOptions.Profile = Profiles.Aws;
-    builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, siloOptions));
+    Console.Error.WriteLine($"plexus-silo: cannot start: {ex.Message}");
+    return 1;
 }
-else
+
+if (!siloOptions.Is(Profiles.Local) && !siloOptions.Is(Profiles.Aws))
 {
     Console.Error.WriteLine($"plexus-silo: unknown profile '{siloOptions.Profile}'. Available: {Profiles.Local}, {Profiles.Aws}.");
     return 2;
@@ -118,9 +139,13 @@ var execution = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().V
 var where = siloOptions.Is(Profiles.Local)
     ? $"gateway 127.0.0.1:{siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}, data {siloOptions.DataDirFullPath}"
     : $"cluster {siloOptions.ClusterId}, gateway port {siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}";
+where += tls.Enabled ? ", TLS" : "";
+var auth = host.Services.GetRequiredService<ApiKeys>().Required
+    ? "API keys required"
+    : "NO API KEYS: loopback callers are the local admin";
 Console.WriteLine(
     $"Plexus silo ready (profile {siloOptions.Profile}): {where}, http {string.Join(" ", host.Urls)}, " +
-    $"queues {string.Join(",", execution.ServedQueues.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => $"{q.Key}={q.Value}"))}, " +
+    $"queues {string.Join(",", execution.ServedQueues.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => $"{q.Key}={q.Value}"))}, {auth}, " +
     $"commands: {string.Join(", ", execution.Commands.Keys.Order())}");
 await host.WaitForShutdownAsync();
 return 0;

@@ -15,6 +15,10 @@ namespace Plexus.Actions;
 /// The queue it waits in until a silo serving that queue runs it (see <see cref="Queues.QueueNames"/>);
 /// <see langword="null"/> for <see cref="Queues.QueueNames.Default"/>.
 /// </param>
+/// <param name="Limits">
+/// Memory and CPU-time limits of each attempt's process tree, at most the catalog entry's own
+/// (<c>Plexus:Commands:&lt;name&gt;:Limits</c>); <see langword="null"/> for the entry's.
+/// </param>
 [GenerateSerializer, Alias("plexus.ActionRequest")]
 public sealed record ActionRequest(
     [property: Id(0)] string Command,
@@ -24,6 +28,7 @@ public sealed record ActionRequest(
     [property: Id(4)] RetryOverrides? Retry = null,
     [property: Id(5)] string? IdempotencyKey = null,
     [property: Id(6)] TimeSpan? Retention = null,
+    [property: Id(20)] ResourceLimits? Limits = null,
     [property: Id(7)] string? Queue = null);
 
 /// <summary>The parts of the retry policy a dispatch may set; each <see langword="null"/> keeps the configured value.</summary>

@@ -99,4 +99,10 @@ public sealed record ActionSnapshot
 
     /// <summary>Gets the queue the action waits in; only silos serving it run its attempts.</summary>
     [Id(25)] public string Queue { get; init; } = Queues.QueueNames.Default;
+
+    /// <summary>
+    /// Gets the memory and CPU-time limits the dispatch asked for, if any; each attempt runs under the tighter of
+    /// these and its catalog entry's.
+    /// </summary>
+    [Id(40)] public ResourceLimits? Limits { get; init; }
 }

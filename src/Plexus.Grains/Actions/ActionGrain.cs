@@ -6,6 +6,7 @@ using Plexus.Audit;
 using Plexus.Commands;
 using Plexus.Execution;
 using Plexus.Queries;
+using Plexus.Security;
 
 namespace Plexus.Actions;
 
@@ -101,6 +102,10 @@ public sealed partial class ActionGrain(
     public async Task<ActionSnapshot> SubmitAsync(ActionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+
+        // The authenticated caller is the submitter; the name in the request counts only without API keys.
+        var caller = Callers.Current();
+        request = request with { Submitter = caller.NameOr(request.Submitter) };
         RetryPolicy retry;
         try
         {
@@ -110,6 +115,11 @@ public sealed partial class ActionGrain(
             }
 
             retry = ActionRequests.Validate(request, Id, catalog, Options.Retry);
+            if (caller is not null)
+            {
+                catalog.Authorize(request.Command, caller);
+            }
+
             await RequireQueueRoomAsync(request.Submitter);
         }
         catch (PlexusException refused)
@@ -133,6 +143,7 @@ public sealed partial class ActionGrain(
             Retention = request.Retention ?? Options.Retention,
             IdempotencyKey = request.IdempotencyKey,
             Queue = Queues.QueueNames.Require(request.Queue),
+            Limits = request.Limits,
             Published = Publication(now, republished: 0),
         }, AuditOperation.Dispatch, request.Command, request.Submitter));
         LogQueued(Id, request.Command, request.Submitter);
@@ -241,8 +252,15 @@ public sealed partial class ActionGrain(
     /// <inheritdoc />
     public async Task<CancelResult> CancelAsync(string requestedBy)
     {
+        var caller = Callers.Current();
+        requestedBy = caller.NameOr(requestedBy);
         switch (Current)
         {
+            case { Submitter: var submitter } when caller is { Role: not Role.Admin, Name.Length: > 0 } && submitter != caller.Name:
+                var denied = new AccessDeniedException(
+                    $"Access denied: action {Id} was dispatched by '{submitter}'; '{caller.Name}' has the {caller.Role.Name()} role, which may cancel only its own actions (an admin may cancel any).");
+                await audit.WriteAsync(audit.Entry(Id, AuditOperation.Cancel, AuditOutcome.Refused, denied.Message, requestedBy));
+                throw denied;
             case null:
                 var missing = new ActionNotFoundException(Id);
                 await audit.WriteAsync(audit.Entry(Id, AuditOperation.Cancel, AuditOutcome.Refused, missing.Message, requestedBy));
@@ -355,7 +373,7 @@ public sealed partial class ActionGrain(
             StopReason.Drained => AttemptOutcome.Drained,
             _ => result.IsSuccess ? AttemptOutcome.Succeeded : AttemptOutcome.Failed,
         };
-        var record = new AttemptRecord(result.Attempt, result.Worker, result.StartedAt, result.FinishedAt, outcome, result.ExitCode, result.Error);
+        var record = new AttemptRecord(result.Attempt, result.Worker, result.StartedAt, result.FinishedAt, outcome, result.ExitCode, result.Error, result.Resources);
         return EndAttemptAsync(record, result);
     }
 

@@ -6,7 +6,7 @@ namespace Plexus.Actions;
 public static class ActionRequests
 {
     /// <summary>
-    /// Checks <paramref name="request"/> for the action <paramref name="id"/> against the catalog and returns its retry
+    /// Checks <paramref name="request"/> for the action <paramref name="id"/> against <see cref="RequestRules"/> and the catalog and returns its retry
     /// policy (<paramref name="defaults"/> with the request's overrides). Throws <see cref="CommandRejectedException"/>
     /// for a command the catalog refuses and <see cref="PlexusException"/> for any other unusable part.
     /// </summary>
@@ -15,21 +15,16 @@ public static class ActionRequests
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(defaults);
-        if (request.IdempotencyKey is { } key)
+        RequestRules.Check(request);
+        if (request.IdempotencyKey is { } key && IdempotencyKeys.ActionId(key) != id)
         {
-            RequireKeyOf(id, key);
+            throw new PlexusException(
+                $"Action id {id} does not belong to the idempotency key '{key}'; dispatch it to IdempotencyKeys.ActionId(key).");
         }
 
-        catalog.Validate(request.Command);
         Queues.QueueNames.Require(request.Queue);
-        RequirePositive(request.Timeout, "timeout");
-        RequirePositive(request.Expires, "queue deadline (expires)");
-        RequirePositive(request.Retention, "retention");
-        if (request.Retention > ExecutionOptions.MaxRetention)
-        {
-            throw new PlexusException($"The retention may be at most {ExecutionOptions.MaxRetention.TotalDays:0} days; it is {request.Retention.Value.TotalDays:0.###} days.");
-        }
-
+        var spec = catalog.Resolve(request.Command);
+        RequireWithin(request.Limits, spec.Limits, CommandCatalog.NameOf(request.Command));
         var retry = defaults.With(request.Retry);
         return retry.Problem() is { } problem ? throw new PlexusException(problem) : retry;
     }
@@ -56,25 +51,35 @@ public static class ActionRequests
         return existing;
     }
 
-    private static void RequireKeyOf(Guid id, string key)
+    // A dispatch may tighten its catalog entry's limits, never loosen them.
+    private static void RequireWithin(ResourceLimits? asked, ResourceLimits? entry, string name)
     {
-        if (IdempotencyKeys.Problem(key) is { } problem)
+        if (asked?.MaxMemoryBytes is { } memory)
         {
-            throw new PlexusException(problem);
+            if (memory < 1)
+            {
+                throw new PlexusException($"The memory limit must be positive; it is {memory} bytes.");
+            }
+
+            if (entry?.MaxMemoryBytes is { } most && memory > most)
+            {
+                throw new PlexusException(
+                    $"The memory limit of {ByteSize.Format(memory)} is above the '{name}' command's own limit of {ByteSize.Format(most)}; ask for at most that.");
+            }
         }
 
-        if (IdempotencyKeys.ActionId(key) != id)
+        if (asked?.MaxCpuTime is { } cpu)
         {
-            throw new PlexusException(
-                $"Action id {id} does not belong to the idempotency key '{key}'; dispatch it to IdempotencyKeys.ActionId(key).");
-        }
-    }
+            if (cpu <= TimeSpan.Zero)
+            {
+                throw new PlexusException($"The CPU-time limit must be positive; it is {cpu.TotalSeconds} s.");
+            }
 
-    private static void RequirePositive(TimeSpan? value, string what)
-    {
-        if (value is { } span && span <= TimeSpan.Zero)
-        {
-            throw new PlexusException($"The {what} must be positive; it is {span.TotalSeconds} s.");
+            if (entry?.MaxCpuTime is { } most && cpu > most)
+            {
+                throw new PlexusException(
+                    $"The CPU-time limit of {cpu.TotalSeconds:0.###} s is above the '{name}' command's own limit of {most.TotalSeconds:0.###} s; ask for at most that.");
+            }
         }
     }
 }

@@ -1,14 +1,25 @@
 using Microsoft.Extensions.Options;
+using Plexus.Actions;
 using Plexus.Execution;
+using Plexus.Security;
 
 namespace Plexus.Commands;
 
-/// <summary>A process to start: the program, its full argument list and its surroundings.</summary>
+/// <summary>
+/// A process to start: the program, its full argument list and its surroundings: its working directory (the silo's
+/// when null), the variables set for it, the names of the silo's variables passed through to it (see
+/// <see cref="CommandEnvironment"/>), and what its whole process tree may use (<see langword="null"/>: no limit).
+/// </summary>
 public sealed record ProcessSpec(
     string Executable,
     IReadOnlyList<string> Arguments,
     string? WorkingDirectory,
-    IReadOnlyDictionary<string, string> Environment);
+    IReadOnlyDictionary<string, string> Environment,
+    ResourceLimits? Limits = null)
+{
+    /// <summary>Gets the names of the silo's own variables the process gets too. Default is none.</summary>
+    public IReadOnlyList<string> PassThrough { get; init; } = [];
+}
 
 /// <summary>Turns a dispatched command string into the process the catalog says it runs.</summary>
 public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
@@ -21,6 +32,9 @@ public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
     /// <see cref="CommandRejectedException"/> naming the broken rule.
     /// </summary>
     public void Validate(string command) => Resolve(command);
+
+    /// <summary>Returns the catalog name <paramref name="command"/> starts with (its first word).</summary>
+    public static string NameOf(string command) => CommandText.Split(command)[0];
 
     /// <summary>
     /// Returns the entries whose program cannot start on this silo, each with the reason a run would give. They stay
@@ -35,6 +49,23 @@ public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
             .Where(entry => entry.Problem is not null)
             .Select(entry => (entry.Key, entry.Executable, entry.Problem!)),
     ];
+
+    /// <summary>
+    /// Throws <see cref="AccessDeniedException"/> when <paramref name="command"/> (already validated) is limited to
+    /// roles that <paramref name="caller"/> does not cover (<c>Plexus:Commands:&lt;name&gt;:Roles</c>).
+    /// </summary>
+    public void Authorize(string command, Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var name = CommandText.Split(command)[0];
+        var roles = options.CurrentValue.Commands[name].Roles;
+        var allowed = roles.Select(text => Roles.TryParse(text, out var role) ? role : Role.Admin).ToList();
+        if (allowed.Count > 0 && !allowed.Any(role => caller.Role.Covers(role)))
+        {
+            throw new AccessDeniedException(
+                $"Access denied: the command '{name}' is for the {string.Join(" or ", allowed.Select(Roles.Name))} role; '{caller.Name}' has {caller.Role.Name()}.");
+        }
+    }
 
     /// <summary>Returns the process for <paramref name="command"/>, or throws <see cref="CommandRejectedException"/>.</summary>
     public ProcessSpec Resolve(string command)
@@ -53,6 +84,10 @@ public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
             definition.Executable,
             [.. definition.Arguments, .. words.Skip(1)],
             definition.WorkingDirectory,
-            definition.Environment);
+            definition.Environment,
+            definition.Limits.ToLimits())
+        {
+            PassThrough = definition.PassThrough,
+        };
     }
 }

@@ -87,7 +87,7 @@ public sealed class ExecutionOptions
     public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The longest retention an action may have (100 years): beyond it "forever" is meant, and dates overflow.</summary>
-    public static readonly TimeSpan MaxRetention = TimeSpan.FromDays(36500);
+    public static readonly TimeSpan MaxRetention = RequestRules.MaxRetention;
 
     /// <summary>
     /// Gets or sets how long a finished action is kept (<c>Plexus:Retention</c>; per action <c>dispatch --retention</c>).
@@ -124,9 +124,57 @@ public sealed class CommandDefinition
     /// <summary>Gets the fixed leading arguments, placed before the dispatched ones. Default is none.</summary>
     public List<string> Arguments { get; } = [];
 
-    /// <summary>Gets or sets the working directory of the process. Default is the silo's working directory.</summary>
+    /// <summary>
+    /// Gets or sets the working directory of the process; only the catalog sets it, never a dispatch. Default is the
+    /// silo's working directory.
+    /// </summary>
     public string? WorkingDirectory { get; set; }
 
-    /// <summary>Gets the environment variables set for the process, on top of the silo's own. Default is none.</summary>
+    /// <summary>
+    /// Gets the environment variables set for the process (<c>Plexus:Commands:&lt;name&gt;:Environment:&lt;VAR&gt;</c>), on top
+    /// of a minimal environment (<c>PATH</c>, <c>HOME</c>, <c>LANG</c>, <c>TZ</c> and the like) and
+    /// <see cref="PassThrough"/>: never the rest of the silo's own. Default is none.
+    /// </summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets the names of the silo's own environment variables this command gets too
+    /// (<c>Plexus:Commands:&lt;name&gt;:PassThrough:0</c>, …), e.g. <c>CUDA_VISIBLE_DEVICES</c>. Default is none.
+    /// </summary>
+    public List<string> PassThrough { get; } = [];
+
+    /// <summary>
+    /// Gets the roles that may dispatch this command (<c>Plexus:Commands:&lt;name&gt;:Roles:0</c>, …): a caller whose role
+    /// covers any of them may (an admin covers all). Default is none: every role that may dispatch.
+    /// </summary>
+    public List<string> Roles { get; } = [];
+
+    /// <summary>
+    /// Gets what one run of this command may use (<c>Plexus:Commands:&lt;name&gt;:Limits:*</c>); a dispatch may ask
+    /// for less, never more. Default is no limit.
+    /// </summary>
+    public CommandLimits Limits { get; } = new();
+}
+
+/// <summary>The resource limits of one catalog entry, as configured.</summary>
+public sealed class CommandLimits
+{
+    /// <summary>
+    /// Gets or sets the most resident memory (RSS) the command's whole process tree may hold at one time, such as
+    /// <c>256MiB</c> or <c>2GiB</c> (<c>…:Limits:MaxMemory</c>). Default is none.
+    /// </summary>
+    public string? MaxMemory { get; set; }
+
+    /// <summary>
+    /// Gets or sets the most CPU time (user plus system) the command's whole process tree may use, such as
+    /// <c>00:10:00</c> (<c>…:Limits:MaxCpuTime</c>). Default is none.
+    /// </summary>
+    public TimeSpan? MaxCpuTime { get; set; }
+
+    /// <summary>Returns the limits in bytes and time, or null when none is set (an unreadable size counts as none; the validator refuses it).</summary>
+    public ResourceLimits? ToLimits()
+    {
+        var limits = new ResourceLimits(ByteSize.TryParse(MaxMemory), MaxCpuTime);
+        return limits.IsEmpty ? null : limits;
+    }
 }

@@ -31,6 +31,7 @@ public sealed partial class WorkerPool(
     SiloQueues queues,
     CommandCatalog catalog,
     CommandRunner runner,
+    RunningCommands running,
     IOptions<ExecutionOptions> options,
     TimeProvider time,
     ILogger<WorkerPool> logger) : BackgroundService
@@ -100,15 +101,18 @@ public sealed partial class WorkerPool(
     }
 
     /// <inheritdoc />
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Before this silo runs anything: a silo killed on this data folder may have left its commands running.
+        await running.KillLeftoversAsync(cancellationToken).ConfigureAwait(false);
+
         // Said once at start, where the operator looks, rather than only in each failed action.
         foreach (var (name, executable, problem) in catalog.Unrunnable())
         {
             LogUnrunnableCommand(name, executable, problem);
         }
 
-        return base.StartAsync(cancellationToken);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -262,6 +266,7 @@ public sealed partial class WorkerPool(
         try
         {
             spec = catalog.Resolve(action.Command);
+            spec = spec with { Limits = ResourceLimits.Tightest(spec.Limits, action.Limits) };
         }
         catch (CommandRejectedException ex)
         {
@@ -294,7 +299,12 @@ public sealed partial class WorkerPool(
         // The last output and progress reach watchers before the outcome does.
         await SendReportAsync(grain, reporter.Drain(final: true), control).ConfigureAwait(false);
         var result = CommandResults.From(action.Command, action.Attempt, worker, startedAt, time.GetUtcNow(), outcome);
-        return outcome.Stopped && control.Reason is { } reason ? CommandResults.Stopped(result, reason, limit) : result;
+        return outcome switch
+        {
+            { LimitExceeded: { } exceeded } => CommandResults.LimitExceeded(result, exceeded),
+            { Stopped: true } when control.Reason is { } reason => CommandResults.Stopped(result, reason, limit),
+            _ => result,
+        };
     }
 
     // Live output and progress go to the action grain a few times a second, batched, while the command runs; a

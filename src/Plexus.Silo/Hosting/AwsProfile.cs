@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Streams;
@@ -11,9 +12,9 @@ using Plexus.Aws.DynamoDb.Options;
 using Plexus.Aws.Sqs.Hosting;
 using Plexus.Aws.Sqs.Options;
 using Plexus.Aws.Sqs.Streams;
-using Microsoft.Extensions.DependencyInjection;
 using Plexus.Execution;
 using Plexus.Hosting;
+using Plexus.Security;
 
 namespace Plexus.Silo.Hosting;
 
@@ -44,7 +45,10 @@ public static class AwsProfile
             o.QueuePrefix = aws.QueuePrefix ?? o.QueuePrefix;
         }
 
+        // Its gateway listens on every address: no caller may get in without a key.
+        builder.Services.PostConfigure<AuthOptions>(auth => auth.RequireKeys = true);
         return builder
+            .Configure<RunningCommandsOptions>(running => running.Folder = Path.Combine(options.DataDirFullPath, RunningCommandsOptions.FolderName))
             .Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (options.ClusterId, options.ServiceId))
             .ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true)
             .UseDynamoDbClustering(DynamoDb)
