@@ -46,6 +46,7 @@ if (siloOptions.HttpPort is < 0 or > 65535)
 }
 
 builder.AddSiloHttp(siloOptions);
+SiloEndpoints? endpoints = null;
 if (siloOptions.Is(Profiles.Local))
 {
     builder.UseOrleans(silo => silo.UseLocalProfile(builder.Configuration, siloOptions));
@@ -53,7 +54,18 @@ if (siloOptions.Is(Profiles.Local))
 else if (siloOptions.Is(Profiles.Aws))
 {
     siloOptions.Profile = Profiles.Aws;
-    builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, siloOptions));
+    try
+    {
+        using var http = new HttpClient();
+        endpoints = await SiloEndpoints.ResolveAsync(siloOptions, Environment.GetEnvironmentVariable(SiloEndpoints.MetadataVariable), http);
+    }
+    catch (Orleans.Runtime.OrleansConfigurationException ex)
+    {
+        Console.Error.WriteLine($"plexus-silo: cannot start: {ex.Message}");
+        return 1;
+    }
+
+    builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, siloOptions, endpoints));
 }
 else
 {
@@ -78,7 +90,7 @@ catch (Exception ex) when (ex is OptionsValidationException or Orleans.Runtime.O
 var execution = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
 var where = siloOptions.Is(Profiles.Local)
     ? $"gateway 127.0.0.1:{siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}, data {siloOptions.DataDirFullPath}"
-    : $"cluster {siloOptions.ClusterId}, gateway port {siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}";
+    : $"cluster {siloOptions.ClusterId}, {endpoints}";
 Console.WriteLine(
     $"Plexus silo ready (profile {siloOptions.Profile}): {where}, http {string.Join(" ", host.Urls)}, concurrency {execution.Concurrency}, " +
     $"commands: {string.Join(", ", execution.Commands.Keys.Order())}");

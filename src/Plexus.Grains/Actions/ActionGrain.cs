@@ -4,6 +4,7 @@ using Orleans.Runtime;
 using Orleans.Utilities;
 using Plexus.Audit;
 using Plexus.Commands;
+using Plexus.Diagnostics;
 using Plexus.Execution;
 using Plexus.Queries;
 
@@ -33,6 +34,7 @@ public sealed partial class ActionGrain(
     IOptions<ExecutionOptions> options,
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
+    PlexusMetrics metrics,
     TimeProvider time,
     ILogger<ActionGrain> logger) : Grain, IActionGrain, IActionWorkerGrain, IActionRetentionGrain, IRemindable
 {
@@ -84,6 +86,9 @@ public sealed partial class ActionGrain(
 
     private ExecutionOptions Options => options.Value;
 
+    // Every action is in the default queue until actions name theirs.
+    private static string Queue => PlexusMetrics.DefaultQueue;
+
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -133,6 +138,7 @@ public sealed partial class ActionGrain(
             Published = Publication(now, republished: 0),
         }, AuditOperation.Dispatch, request.Command, request.Submitter));
         LogQueued(Id, request.Command, request.Submitter);
+        metrics.ActionDispatched(Queue);
         await RegisterRecoveryAsync();
         ScheduleCheck();
         await PublishAsync(1);
@@ -191,6 +197,8 @@ public sealed partial class ActionGrain(
             await ExpireAsync();
         }
 
+        // A retry waits from when it was queued again, the first attempt from the dispatch.
+        var queuedSince = Current is { } waiting ? waiting.Published?.At ?? waiting.QueuedAt : default;
         var started = await TransitionAsync(
             ActionStatus.Running,
             current => current.Attempt == attempt,
@@ -203,6 +211,7 @@ public sealed partial class ActionGrain(
 
         _control = control;
         _leaseExpiresAt = time.GetUtcNow() + Options.LeaseDuration;
+        metrics.QueueWaited(time.GetUtcNow() - queuedSince, Queue);
         ScheduleCheck();
         return state.State;
     }
@@ -218,6 +227,7 @@ public sealed partial class ActionGrain(
 
         // Every report, empty ones included, renews the worker's lease.
         _leaseExpiresAt = time.GetUtcNow() + Options.LeaseDuration;
+        metrics.LeaseRenewed();
 
         foreach (var chunk in report.Output)
         {
@@ -375,6 +385,7 @@ public sealed partial class ActionGrain(
                     caller: null));
             if (retrying)
             {
+                metrics.Retried(Queue);
                 LogRetrying(Id, record.Number, record.Outcome, delay.TotalSeconds);
                 ScheduleCheck();
             }
@@ -384,7 +395,7 @@ public sealed partial class ActionGrain(
 
         var final = decision.FinalStatus;
         var finalResult = decision.Error is { } error ? result with { Status = ResultStatus.Error, Error = error } : result;
-        return await TransitionAsync(
+        var ended = await TransitionAsync(
             final,
             current => current.Attempt == record.Number,
             current => Stages.Finish(current, final == ActionStatus.Succeeded, now) with
@@ -393,6 +404,12 @@ public sealed partial class ActionGrain(
                 Result = finalResult,
                 FinishedAt = now,
             });
+        if (ended && decision.Poison)
+        {
+            metrics.PoisonStopped(Queue);
+        }
+
+        return ended;
     }
 
     /// <summary>
@@ -451,6 +468,7 @@ public sealed partial class ActionGrain(
     private Task WorkerLostAsync(ActionSnapshot running, DateTimeOffset now)
     {
         LogWorkerLost(Id, running.Attempt, running.Worker?.Silo);
+        metrics.WorkerLost(Queue);
         var error = $"Worker lost: the worker running attempt {running.Attempt} ({running.Worker?.Silo ?? "unknown"}) was lost: " +
             $"it sent nothing for {Options.LeaseDuration.TotalSeconds:0.###} s (its silo crashed, was stopped or lost contact).";
         var record = new AttemptRecord(running.Attempt, running.Worker, running.StartedAt, now, AttemptOutcome.WorkerLost, null, error);
@@ -506,6 +524,7 @@ public sealed partial class ActionGrain(
         LogTransition(Id, current.Status, to, state.State.Attempt);
         if (to.IsFinal())
         {
+            metrics.ActionFinished(to, Queue);
             _finished?.TrySetResult(state.State);
             _control = null;
             _check?.Dispose();

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Plexus.Actions;
 using Plexus.Commands;
+using Plexus.Diagnostics;
 using Polly;
 using Polly.Retry;
 
@@ -20,10 +22,15 @@ public sealed partial class WorkerPool(
     CommandCatalog catalog,
     CommandRunner runner,
     IOptions<ExecutionOptions> options,
+    PlexusMetrics metrics,
     TimeProvider time,
     ILogger<WorkerPool> logger) : BackgroundService
 {
-    private readonly Channel<CommandEnvelope> _queue = Channel.CreateUnbounded<CommandEnvelope>(new() { SingleReader = false });
+    // Envelopes wait here, with when they arrived, for the next free worker: the silo's share of the queue.
+    private readonly Channel<(CommandEnvelope Envelope, DateTimeOffset ArrivedAt)> _queue =
+        Channel.CreateUnbounded<(CommandEnvelope, DateTimeOffset)>(new() { SingleReader = false });
+
+    private int _running;
 
     // Reports to the action grain are retried: a result, once produced, must not be lost to a transient fault.
     private readonly ResiliencePipeline _report = new ResiliencePipelineBuilder()
@@ -48,10 +55,10 @@ public sealed partial class WorkerPool(
 
     private WorkerInfo Worker => new(silo.SiloAddress.ToString(), Environment.MachineName);
 
-    private KeyValuePair<string, object?> SiloTag => new(WorkerMetrics.SiloTag, silo.SiloAddress.ToString());
+    private string SiloName => silo.SiloAddress.ToString();
 
     /// <summary>Queues <paramref name="envelope"/> for the next free worker.</summary>
-    public void Enqueue(CommandEnvelope envelope) => _queue.Writer.TryWrite(envelope);
+    public void Enqueue(CommandEnvelope envelope) => _queue.Writer.TryWrite((envelope, time.GetUtcNow()));
 
     /// <inheritdoc />
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -62,6 +69,7 @@ public sealed partial class WorkerPool(
             LogUnrunnableCommand(name, executable, problem);
         }
 
+        ObserveGauges();
         return base.StartAsync(cancellationToken);
     }
 
@@ -100,8 +108,9 @@ public sealed partial class WorkerPool(
     {
         try
         {
-            await foreach (var envelope in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var (envelope, _) in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
+                Interlocked.Increment(ref _running);
                 try
                 {
                     await RunAttemptAsync(envelope, stoppingToken).ConfigureAwait(false);
@@ -110,12 +119,37 @@ public sealed partial class WorkerPool(
                 {
                     LogAttemptFailed(ex, envelope.ActionId, envelope.Attempt);
                 }
+                finally
+                {
+                    Interlocked.Decrement(ref _running);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
+
+    // Read when metrics are collected: busy and free workers, and the envelopes waiting for them.
+    private void ObserveGauges()
+    {
+        KeyValuePair<string, object?>[] silo = [PlexusMetrics.Tag(PlexusMetrics.SiloTag, SiloName)];
+        KeyValuePair<string, object?>[] queue = [.. silo, PlexusMetrics.Tag(PlexusMetrics.QueueTag, PlexusMetrics.DefaultQueue)];
+        var meter = metrics.Meter;
+        meter.CreateObservableGauge("plexus.worker.running", () => new Measurement<int>(Volatile.Read(ref _running), silo), "{command}",
+            "Commands this silo's workers run now.");
+        meter.CreateObservableGauge("plexus.worker.free_slots", () => new Measurement<int>(options.Value.Concurrency - Volatile.Read(ref _running), silo), "{command}",
+            "Workers of this silo free to start a command.");
+        meter.CreateObservableGauge("plexus.queue.depth", () => new Measurement<int>(_queue.Reader.Count, queue), "{action}",
+            "Envelopes this silo took from the queue that wait for a free worker.");
+        meter.CreateObservableGauge("plexus.queue.oldest_age", () => new Measurement<double>(OldestWaitingSeconds(), queue), "s",
+            "How long the oldest envelope waiting for a free worker of this silo has waited (0 when none waits).");
+        meter.CreateObservableGauge("plexus.queue.serving", () => new Measurement<int>(State == WorkerPoolState.Running ? 1 : 0, queue), "{silo}",
+            "1 while this silo's worker pool takes work from the queue (running, not draining).");
+    }
+
+    private double OldestWaitingSeconds() =>
+        _queue.Reader.TryPeek(out var oldest) ? Math.Max(0, (time.GetUtcNow() - oldest.ArrivedAt).TotalSeconds) : 0;
 
     private async Task RunAttemptAsync(CommandEnvelope envelope, CancellationToken stoppingToken)
     {
@@ -125,16 +159,16 @@ public sealed partial class WorkerPool(
         var controlReference = grains.CreateObjectReference<IAttemptControl>(control);
         if (await action.TryStartAsync(envelope.Attempt, worker, controlReference).ConfigureAwait(false) is not { } started)
         {
-            WorkerMetrics.EnvelopesDropped.Add(1, SiloTag);
+            metrics.EnvelopeDropped(SiloName);
             LogDuplicateDropped(envelope.ActionId, envelope.Attempt);
             return;
         }
 
-        WorkerMetrics.AttemptsStarted.Add(1, SiloTag);
+        metrics.AttemptStarted(SiloName);
 
         var result = await RunAsync(action, started, worker, control, stoppingToken).ConfigureAwait(false);
         await _report.ExecuteAsync(async _ => await action.CompleteAsync(result).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
-        WorkerMetrics.AttemptsFinished.Add(1, SiloTag, new KeyValuePair<string, object?>(WorkerMetrics.StatusTag, result.Status));
+        metrics.AttemptFinished(result.Duration, result.Status, PlexusMetrics.DefaultQueue, SiloName);
         LogAttemptFinished(envelope.ActionId, envelope.Attempt, result.Status, result.ExitCode, result.Duration.TotalMilliseconds);
     }
 

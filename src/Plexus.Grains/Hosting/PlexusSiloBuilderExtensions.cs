@@ -6,6 +6,7 @@ using Orleans.Hosting;
 using Plexus.Actions;
 using Plexus.Audit;
 using Plexus.Commands;
+using Plexus.Diagnostics;
 using Plexus.Execution;
 using Plexus.Queries;
 
@@ -40,6 +41,8 @@ public static class PlexusSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IActionIndex, NoActionIndex>();
         services.TryAddSingleton<IAuditLog, NoAuditLog>();
+        services.AddMetrics();
+        services.TryAddSingleton<PlexusMetrics>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<CommandCatalog>();
         services.AddSingleton<CommandRunner>();
