@@ -26,7 +26,6 @@ public sealed class EcsSiloTests : IAsyncLifetime
         _silo = await SiloProcess.StartNewAsync(new Dictionary<string, string?>
         {
             ["PLEXUS_PROFILE"] = "aws",
-            ["Plexus__ClusterId"] = $"ecs-{_run}",
             ["Plexus__Aws__TablePrefix"] = DynamoDbLocal.TablePrefix($"ecs{_run}"),
             ["Plexus__Aws__QueuePrefix"] = $"ecs-{_run}",
             [SiloEndpoints.MetadataVariable] = _ecs.MetadataUri,
