@@ -4,6 +4,8 @@ using Plexus.Actions;
 using Plexus.Audit;
 using Plexus.Client;
 using Plexus.Queries;
+using Plexus.Security;
+using Plexus.Tls;
 
 namespace Plexus.Cli;
 
@@ -17,13 +19,22 @@ public static class ClientCommands
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable(GatewayAddress.EnvironmentVariable) is { Length: > 0 } env ? env : GatewayAddress.Default,
     };
 
+    private static readonly Option<string?> ApiKeyFile = new("--api-key-file")
+    {
+        Description = $"A file holding the API key to present (default: the {ApiKeyEnvironmentVariable} environment variable; none when the cluster needs none)",
+        Recursive = true,
+    };
+
+    /// <summary>The environment variable the API key is read from when no <c>--api-key-file</c> is given.</summary>
+    public const string ApiKeyEnvironmentVariable = "PLEXUS_API_KEY";
+
     // Flags take no value, so `dispatch --async true` dispatches `true` instead of reading it as the flag's value.
     private static readonly Option<bool> Json = new("--json") { Description = "Print the action document as JSON", Arity = ArgumentArity.Zero };
 
     /// <summary>Builds the root command.</summary>
     public static RootCommand Build()
     {
-        var root = new RootCommand("Dispatch commands to a Plexus cluster and follow their actions.\n\n" + ExitCodes.Description) { Gateway };
+        var root = new RootCommand("Dispatch commands to a Plexus cluster and follow their actions.\n\n" + ExitCodes.Description) { Gateway, ApiKeyFile };
         root.Add(Dispatch());
         root.Add(Status());
         root.Add(Watch());
@@ -53,40 +64,48 @@ public static class ClientCommands
         {
             command, async, timeout, expires, maxAttempts, retryOnTimeout, retryExitCodes, idempotencyKey, retention, Json,
         };
-        dispatch.SetAction((parse, cancellationToken) => RunAsync(parse, async connection =>
-        {
-            var codes = parse.GetValue(retryExitCodes);
-            var retry = new RetryOverrides(parse.GetValue(maxAttempts), parse.GetValue(retryOnTimeout), codes is { Length: > 0 } ? codes : null);
-            var request = new ActionRequest(
-                parse.GetValue(command)!,
-                ActionClient.DefaultSubmitter,
-                Seconds(parse.GetValue(timeout), "--timeout"),
-                Seconds(parse.GetValue(expires), "--expires"),
-                retry == new RetryOverrides() ? null : retry,
-                parse.GetValue(idempotencyKey),
-                parse.GetValue(retention) is { } kept ? TimeFilter.ParseSpan(kept, "--retention") : null);
-            var queued = await connection.Actions.DispatchAsync(request, cancellationToken).ConfigureAwait(false);
-            if (parse.GetValue(async))
+        dispatch.SetAction((parse, cancellationToken) => WithInput(
+            parse,
+            () =>
             {
-                // Stdout is the id alone, for id=$(plexus-client dispatch --async …); the hint is for a person.
-                Console.WriteLine(parse.GetValue(Json) ? ActionJson.Serialize(queued) : queued.Id.ToString());
-                if (!Console.IsErrorRedirected)
+                var codes = parse.GetValue(retryExitCodes);
+                var retry = new RetryOverrides(parse.GetValue(maxAttempts), parse.GetValue(retryOnTimeout), codes is { Length: > 0 } ? codes : null);
+                var request = new ActionRequest(
+                    parse.GetValue(command)!,
+                    ActionClient.DefaultSubmitter,
+                    Seconds(parse.GetValue(timeout), "--timeout"),
+                    Seconds(parse.GetValue(expires), "--expires"),
+                    retry == new RetryOverrides() ? null : retry,
+                    parse.GetValue(idempotencyKey),
+                    parse.GetValue(retention) is { } kept ? TimeFilter.ParseSpan(kept, "--retention") : null);
+                RequestRules.Check(request);
+                return request;
+            },
+            cancellationToken,
+            async (connection, request) =>
+            {
+                var queued = await connection.Actions.DispatchAsync(request, cancellationToken).ConfigureAwait(false);
+                if (parse.GetValue(async))
                 {
-                    Console.Error.WriteLine($"Follow it with: plexus-client watch {queued.Id}");
+                    // Stdout is the id alone, for id=$(plexus-client dispatch --async …); the hint is for a person.
+                    Console.WriteLine(parse.GetValue(Json) ? ActionJson.Serialize(queued) : queued.Id.ToString());
+                    if (!Console.IsErrorRedirected)
+                    {
+                        Console.Error.WriteLine($"Follow it with: plexus-client watch {queued.Id}");
+                    }
+
+                    return ExitCodes.Ok;
                 }
 
-                return ExitCodes.Ok;
-            }
+                if (parse.GetValue(Json))
+                {
+                    var final = await WaitAsync(connection, queued.Id, cancellationToken).ConfigureAwait(false);
+                    Console.WriteLine(ActionJson.Serialize(final));
+                    return ExitCodeOf(final);
+                }
 
-            if (parse.GetValue(Json))
-            {
-                var final = await WaitAsync(connection, queued.Id, cancellationToken).ConfigureAwait(false);
-                Console.WriteLine(ActionJson.Serialize(final));
-                return ExitCodeOf(final);
-            }
-
-            return await FollowAsync(connection, queued.Id, json: false, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken));
+                return await FollowAsync(connection, queued.Id, json: false, cancellationToken).ConfigureAwait(false);
+            }));
         return dispatch;
     }
 
@@ -318,12 +337,16 @@ public static class ClientCommands
         }
         catch (PlexusException ex)
         {
-            Console.Error.WriteLine($"plexus-client: {ex.Message}");
+            Console.Error.WriteLine($"plexus-client: {Describe(ex)}");
             return Task.FromResult(ExitCodes.InvalidInput);
         }
 
         return RunAsync(parse, connection => body(connection, input), cancellationToken);
     }
+
+    // A refused command string says which rule it broke, wherever it was refused.
+    private static string Describe(PlexusException error) =>
+        error is CommandRejectedException rejected ? $"command rejected ({rejected.Rule}): {rejected.Message}" : error.Message;
 
     private static TimeSpan? Seconds(double? value, string option) => value switch
     {
@@ -333,7 +356,7 @@ public static class ClientCommands
     };
 
     // PLEXUS_PROFILE=aws finds the gateways in DynamoDB (Plexus__Aws__*, Plexus__ClusterId and the AWS SDK's own
-    // environment configure it); otherwise --gateway / PLEXUS_GATEWAY names one.
+    // environment configure it); otherwise --gateway / PLEXUS_GATEWAY names one. Plexus__Tls__* turns on TLS.
     private static Task<PlexusConnection> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var environment = new ConfigurationBuilder().AddEnvironmentVariables().Build();
@@ -342,7 +365,30 @@ public static class ClientCommands
             environment.GetSection(PlexusClientOptions.SectionName).Bind(options);
             options.Profile = Environment.GetEnvironmentVariable(Profiles.EnvironmentVariable) ?? options.Profile;
             options.Gateway = parse.GetValue(Gateway)!;
+            options.ApiKey = ApiKey(parse);
+            var tls = TlsSettings.From(environment);
+            options.ConfigureOrleans = client => client.UsePlexusTls(tls);
         }, cancellationToken);
+    }
+
+    // The key file wins over the environment; the key itself is never printed.
+    private static string? ApiKey(ParseResult parse)
+    {
+        if (parse.GetValue(ApiKeyFile) is not { } path)
+        {
+            return Environment.GetEnvironmentVariable(ApiKeyEnvironmentVariable) is { Length: > 0 } key ? key.Trim() : null;
+        }
+
+        try
+        {
+            return File.ReadAllText(path).Trim() is { Length: > 0 } key
+                ? key
+                : throw new PlexusException($"--api-key-file '{path}' is empty: put the API key in it.");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PlexusException($"--api-key-file '{path}' cannot be read: {ex.Message}");
+        }
     }
 
     // Connects, runs the body, and turns every error a user can cause into a message and an exit code.
@@ -364,14 +410,14 @@ public static class ClientCommands
             Console.Error.WriteLine($"plexus-client: {ex.Message}");
             return ExitCodes.NotFound;
         }
-        catch (CommandRejectedException ex)
+        catch (AccessDeniedException ex)
         {
-            Console.Error.WriteLine($"plexus-client: command rejected ({ex.Rule}): {ex.Message}");
-            return ExitCodes.InvalidInput;
+            Console.Error.WriteLine($"plexus-client: {ex.Message}");
+            return ExitCodes.AccessDenied;
         }
         catch (PlexusException ex)
         {
-            Console.Error.WriteLine($"plexus-client: {ex.Message}");
+            Console.Error.WriteLine($"plexus-client: {Describe(ex)}");
             return ExitCodes.InvalidInput;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>The action ended without an exit code of its command (it could not start, or was stopped).</summary>
     public const int NoExitCode = 70;
 
+    /// <summary>Access denied: no API key, a key the cluster does not know, or a role that does not allow the call.</summary>
+    public const int AccessDenied = 77;
+
     /// <summary>Interrupted (Ctrl+C) while waiting; the action goes on.</summary>
     public const int Interrupted = 130;
 
@@ -33,6 +36,7 @@ public static class ExitCodes
           66   no action with that id
           69   cannot reach the cluster
           70   the action ended without an exit code (the program could not start, or it was stopped)
+          77   access denied: no API key (--api-key-file, PLEXUS_API_KEY), an unknown key, or a role that does not allow it
           130  interrupted while waiting (the action goes on)
         """;
 }

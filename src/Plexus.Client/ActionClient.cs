@@ -4,6 +4,7 @@ using Polly.Retry;
 using Plexus.Actions;
 using Plexus.Audit;
 using Plexus.Queries;
+using Plexus.Security;
 
 namespace Plexus.Client;
 
@@ -11,10 +12,37 @@ namespace Plexus.Client;
 /// What a program (the CLI, a dashboard backend) does with actions: dispatch, read, wait, watch, cancel. Every call
 /// takes a <see cref="CancellationToken"/>: cancelling it stops the wait and any retry at once (the action itself goes
 /// on; <see cref="CancelAsync"/> is what stops an action). Registered by <c>AddPlexusClient</c>; inside a silo, or
-/// over any grain factory, construct it directly.
+/// over any grain factory, construct it directly. Every call carries the API key of <see cref="PlexusClientOptions.ApiKey"/>;
+/// a <c>service</c> key may call for an end user through <see cref="ForEndUser"/>.
 /// </summary>
-public sealed class ActionClient(IGrainFactory grains)
+public sealed class ActionClient
 {
+    private readonly IGrainFactory grains;
+    private readonly CallerIdentity identity;
+
+    /// <summary>Creates a client over <paramref name="grains"/> that presents the API key of <paramref name="options"/>, if any.</summary>
+    public ActionClient(IGrainFactory grains, PlexusClientOptions? options = null)
+        : this(grains, new CallerIdentity(options?.ApiKey))
+    {
+    }
+
+    private ActionClient(IGrainFactory grains, CallerIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        this.grains = grains;
+        this.identity = identity;
+    }
+
+    /// <summary>
+    /// Returns a client whose calls act for <paramref name="endUser"/> with <paramref name="role"/>: dispatches name them as
+    /// the submitter and the audit log as the actor. Only a <c>service</c> key may do this; the cluster refuses any other.
+    /// </summary>
+    public ActionClient ForEndUser(string endUser, Role role)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(endUser);
+        return new ActionClient(grains, identity with { EndUser = endUser, EndUserRole = role });
+    }
+
     // Each wait call returns at least this often, so a lost silo is noticed and the caller can re-issue it.
     private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(15);
 
@@ -30,23 +58,16 @@ public sealed class ActionClient(IGrainFactory grains)
     public Task<ActionSnapshot> DispatchAsync(ActionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Guid id;
-        if (request.IdempotencyKey is { } key)
-        {
-            id = IdempotencyKeys.Problem(key) is { } problem ? throw new PlexusException(problem) : IdempotencyKeys.ActionId(key);
-        }
-        else
-        {
-            id = Guid.CreateVersion7();
-        }
+        RequestRules.Check(request);
+        var id = request.IdempotencyKey is { } key ? IdempotencyKeys.ActionId(key) : Guid.CreateVersion7();
 
         // Only a keyed dispatch may be sent twice: without a key a lost answer would leave the caller unsure.
-        return Call(() => Action(id).SubmitAsync(request), cancellationToken, repeatable: request.IdempotencyKey is not null);
+        return Call(identity, () => Action(id).SubmitAsync(request), cancellationToken, repeatable: request.IdempotencyKey is not null);
     }
 
     /// <summary>Gets the action <paramref name="id"/>, or <see langword="null"/> when there is none.</summary>
     public Task<ActionSnapshot?> GetAsync(Guid id, CancellationToken cancellationToken = default) =>
-        Call(() => Action(id).GetAsync(), cancellationToken);
+        Call(identity, () => Action(id).GetAsync(), cancellationToken);
 
     /// <summary>Waits until the action <paramref name="id"/> is final and returns it; <see langword="null"/> when there is none.</summary>
     public async Task<ActionSnapshot?> WaitForFinalAsync(Guid id, CancellationToken cancellationToken = default)
@@ -55,7 +76,7 @@ public sealed class ActionClient(IGrainFactory grains)
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var action = await Call(() => grain.WaitForFinalAsync(LongPoll), cancellationToken).ConfigureAwait(false);
+            var action = await Call(identity, () => grain.WaitForFinalAsync(LongPoll), cancellationToken).ConfigureAwait(false);
             if (action is null || action.Status.IsFinal())
             {
                 return action;
@@ -68,7 +89,7 @@ public sealed class ActionClient(IGrainFactory grains)
     /// piece of output, until it is final. Throws <see cref="ActionNotFoundException"/> when there is no such action.
     /// </summary>
     public IAsyncEnumerable<ActionEvent> WatchAsync(Guid id, CancellationToken cancellationToken = default) =>
-        new ActionWatcher(grains, id).WatchAsync(cancellationToken);
+        new ActionWatcher(grains, id, identity).WatchAsync(cancellationToken);
 
     /// <summary>
     /// Lists the actions <paramref name="query"/> selects, newest first, one page at a time (pass the page's
@@ -80,7 +101,7 @@ public sealed class ActionClient(IGrainFactory grains)
         ArgumentNullException.ThrowIfNull(query);
         return query.Problem() is { } problem
             ? throw new PlexusException(problem)
-            : Call(() => grains.GetGrain<IActionQueryGrain>(0).ListAsync(query), cancellationToken);
+            : Call(identity, () => grains.GetGrain<IActionQueryGrain>(0).ListAsync(query), cancellationToken);
     }
 
     /// <summary>
@@ -93,12 +114,12 @@ public sealed class ActionClient(IGrainFactory grains)
         ArgumentNullException.ThrowIfNull(query);
         return query.Problem() is { } problem
             ? throw new PlexusException(problem)
-            : Call(() => grains.GetGrain<IAuditQueryGrain>(0).ListAsync(query), cancellationToken);
+            : Call(identity, () => grains.GetGrain<IAuditQueryGrain>(0).ListAsync(query), cancellationToken);
     }
 
     /// <summary>Cancels the action <paramref name="id"/> for <paramref name="requestedBy"/>; the answer says whether that changed anything.</summary>
     public Task<CancelResult> CancelAsync(Guid id, string requestedBy, CancellationToken cancellationToken = default) =>
-        Call(() => Action(id).CancelAsync(requestedBy), cancellationToken);
+        Call(identity, () => Action(id).CancelAsync(requestedBy), cancellationToken);
 
     /// <summary>Parses an action id typed by a user, or throws <see cref="PlexusException"/> saying what is expected.</summary>
     public static Guid ParseId(string text) =>
@@ -126,10 +147,10 @@ public sealed class ActionClient(IGrainFactory grains)
     // Turns the ways a call can fail for lack of a cluster into one error a caller can act on. Calls that change
     // nothing when repeated (reads, waits, cancels, subscriptions, keyed dispatches) are tried again first. The
     // token ends the wait for an answer and the retries; the grain call itself may still arrive.
-    internal static async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken, bool repeatable = true)
+    internal static async Task<T> Call<T>(CallerIdentity identity, Func<Task<T>> call, CancellationToken cancellationToken, bool repeatable = true)
     {
         // Set inside this async method, the identity reaches the calls below and does not leak into the caller's flow.
-        CallerIdentity.Stamp();
+        identity.Stamp();
         try
         {
             return repeatable

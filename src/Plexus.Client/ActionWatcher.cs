@@ -9,7 +9,7 @@ namespace Plexus.Client;
 /// lifetime the grain grants (re-subscribing after a reconnect the same way, so a renewal may fail twice
 /// without a gap), and ends once the action is final.
 /// </summary>
-internal sealed class ActionWatcher(IGrainFactory grains, Guid id)
+internal sealed class ActionWatcher(IGrainFactory grains, Guid id, CallerIdentity identity)
 {
     private static readonly TimeSpan LateOutputWindow = TimeSpan.FromMilliseconds(300);
 
@@ -68,6 +68,7 @@ internal sealed class ActionWatcher(IGrainFactory grains, Guid id)
             await renewals.ConfigureAwait(false);
             try
             {
+                identity.Stamp();
                 await grain.UnsubscribeAsync(reference).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -90,7 +91,7 @@ internal sealed class ActionWatcher(IGrainFactory grains, Guid id)
         {
             while (!stop.IsCancellationRequested)
             {
-                var subscription = await ActionClient.Call(() => grain.SubscribeAsync(reference), stop).ConfigureAwait(false);
+                var subscription = await ActionClient.Call(identity, () => grain.SubscribeAsync(reference), stop).ConfigureAwait(false);
                 if (subscription.Action is not { } current)
                 {
                     events.TryComplete(new ActionNotFoundException(id));

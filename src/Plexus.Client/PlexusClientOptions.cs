@@ -1,3 +1,4 @@
+using Orleans;
 using Plexus.Aws;
 
 namespace Plexus.Client;
@@ -37,6 +38,20 @@ public sealed class PlexusClientOptions
     /// (a command-line tool says so and exits).
     /// </summary>
     public bool WaitForCluster { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the API key every call presents (<c>Plexus:ApiKey</c>; the CLI reads <c>--api-key-file</c> or
+    /// <c>PLEXUS_API_KEY</c>). Default is none, which a cluster without configured keys accepts from loopback. Never logged.
+    /// </summary>
+    [Redact]
+    public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// Gets or sets more configuration of the Orleans client, applied last: e.g. TLS through the Plexus.Tls package
+    /// (<c>client => client.UsePlexusTls(settings)</c>), which this library does not reference because it brings the
+    /// silo runtime along. Default is none.
+    /// </summary>
+    public Action<Orleans.Hosting.IClientBuilder>? ConfigureOrleans { get; set; }
 
     /// <summary>Gets whether the options name the Aws profile.</summary>
     internal bool IsAws => Profiles.Is(Profile, Profiles.Aws);

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Plexus;
 using Plexus.Commands;
+using Plexus.Security;
 using Plexus.Silo.Hosting;
 using Plexus.Silo.Http;
+using Plexus.Tls;
 
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -45,29 +47,39 @@ if (siloOptions.HttpPort is < 0 or > 65535)
     return 1;
 }
 
-builder.AddSiloHttp(siloOptions);
-SiloEndpoints? endpoints = null;
-if (siloOptions.Is(Profiles.Local))
+// Checked before the host is built, so a silo that must not run without keys says so in one line.
+var authOptions = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+authOptions.RequireKeys |= siloOptions.Is(Profiles.Aws);
+if (new AuthOptionsValidator().Validate(null, authOptions) is { Failed: true } invalidAuth)
 {
-    builder.UseOrleans(silo => silo.UseLocalProfile(builder.Configuration, siloOptions));
+    Console.Error.WriteLine($"plexus-silo: cannot start: {invalidAuth.FailureMessage}");
+    return 1;
 }
-else if (siloOptions.Is(Profiles.Aws))
-{
-    siloOptions.Profile = Profiles.Aws;
-    try
-    {
-        using var http = new HttpClient();
-        endpoints = await SiloEndpoints.ResolveAsync(siloOptions, Environment.GetEnvironmentVariable(SiloEndpoints.MetadataVariable), http);
-    }
-    catch (Orleans.Runtime.OrleansConfigurationException ex)
-    {
-        Console.Error.WriteLine($"plexus-silo: cannot start: {ex.Message}");
-        return 1;
-    }
 
-    builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, siloOptions, endpoints));
+builder.AddSiloHttp(siloOptions);
+var tls = TlsSettings.From(builder.Configuration);
+SiloEndpoints? endpoints = null;
+try
+{
+    if (siloOptions.Is(Profiles.Local))
+    {
+        builder.UseOrleans(silo => silo.UseLocalProfile(builder.Configuration, siloOptions).UsePlexusTls(tls));
+    }
+    else if (siloOptions.Is(Profiles.Aws))
+    {
+        siloOptions.Profile = Profiles.Aws;
+        using var http = new HttpClient();
+        var advertised = endpoints = await SiloEndpoints.ResolveAsync(siloOptions, Environment.GetEnvironmentVariable(SiloEndpoints.MetadataVariable), http);
+        builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, siloOptions, advertised).UsePlexusTls(tls));
+    }
 }
-else
+catch (Exception ex) when (ex is PlexusException or Orleans.Runtime.OrleansConfigurationException)
+{
+    Console.Error.WriteLine($"plexus-silo: cannot start: {ex.Message}");
+    return 1;
+}
+
+if (!siloOptions.Is(Profiles.Local) && !siloOptions.Is(Profiles.Aws))
 {
     Console.Error.WriteLine($"plexus-silo: unknown profile '{siloOptions.Profile}'. Available: {Profiles.Local}, {Profiles.Aws}.");
     return 2;
@@ -91,8 +103,12 @@ var execution = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().V
 var where = siloOptions.Is(Profiles.Local)
     ? $"gateway 127.0.0.1:{siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}, data {siloOptions.DataDirFullPath}"
     : $"cluster {siloOptions.ClusterId}, {endpoints}";
+where += tls.Enabled ? ", TLS" : "";
+var auth = host.Services.GetRequiredService<ApiKeys>().Required
+    ? "API keys required"
+    : "NO API KEYS: loopback callers are the local admin";
 Console.WriteLine(
-    $"Plexus silo ready (profile {siloOptions.Profile}): {where}, http {string.Join(" ", host.Urls)}, concurrency {execution.Concurrency}, " +
+    $"Plexus silo ready (profile {siloOptions.Profile}): {where}, http {string.Join(" ", host.Urls)}, concurrency {execution.Concurrency}, {auth}, " +
     $"commands: {string.Join(", ", execution.Commands.Keys.Order())}");
 await host.WaitForShutdownAsync();
 return 0;

@@ -57,8 +57,9 @@ public static class PlexusClientHostingExtensions
 
             client.Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (options.ClusterId, options.ServiceId));
             client.UseConnectionRetryFilter(options.WaitForCluster ? RetryUntilCancelledAsync : (_, _) => Task.FromResult(false));
+            options.ConfigureOrleans?.Invoke(client);
         });
-        services.AddSingleton<ActionClient>();
+        services.AddSingleton(provider => new ActionClient(provider.GetRequiredService<IGrainFactory>(), options));
         return services;
     }
 

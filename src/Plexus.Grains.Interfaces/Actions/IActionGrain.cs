@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Plexus.Security;
 
 namespace Plexus.Actions;
 
@@ -16,26 +17,27 @@ public interface IActionGrain : IGrainWithGuidKey
     /// an <see cref="ActionRequest.IdempotencyKey"/> goes to the grain <see cref="IdempotencyKeys.ActionId"/> names;
     /// repeated with the same key and command it returns the existing action unchanged.
     /// </summary>
-    [Alias("Submit")]
+    [Alias("Submit"), RequiresRole(Role.Operator)]
     Task<ActionSnapshot> SubmitAsync(ActionRequest request);
 
     /// <summary>Gets the action, or <see langword="null"/> when no action has this id.</summary>
-    [Alias("Get")]
+    [Alias("Get"), RequiresRole(Role.Viewer)]
     Task<ActionSnapshot?> GetAsync();
 
     /// <summary>
     /// Returns as soon as the action is final, or after <paramref name="maxWait"/> with its current state
     /// (a long poll: callers loop). <see langword="null"/> when no action has this id.
     /// </summary>
-    [Alias("WaitForFinal"), AlwaysInterleave]
+    [Alias("WaitForFinal"), AlwaysInterleave, RequiresRole(Role.Viewer)]
     Task<ActionSnapshot?> WaitForFinalAsync(TimeSpan maxWait);
 
     /// <summary>
     /// Cancels the action: a queued one ends <see cref="ActionStatus.Cancelled"/> at once and never starts; a
     /// running one is stopped by its worker and ends <see cref="ActionStatus.Cancelled"/> with its output so far.
-    /// A finished action is left as it is and the answer says so.
+    /// A finished action is left as it is and the answer says so. An operator may cancel only the actions it dispatched;
+    /// an admin any.
     /// </summary>
-    [Alias("Cancel")]
+    [Alias("Cancel"), RequiresRole(Role.Operator)]
     Task<CancelResult> CancelAsync(string requestedBy);
 
     /// <summary>
@@ -43,10 +45,10 @@ public interface IActionGrain : IGrainWithGuidKey
     /// (<see langword="null"/> when there is none) with how long the subscription lasts: it expires unless
     /// renewed within that time by calling this again.
     /// </summary>
-    [Alias("Subscribe")]
+    [Alias("Subscribe"), RequiresRole(Role.Viewer)]
     Task<ActionSubscription> SubscribeAsync(IActionObserver observer);
 
     /// <summary>Ends the subscription of <paramref name="observer"/>.</summary>
-    [Alias("Unsubscribe")]
+    [Alias("Unsubscribe"), RequiresRole(Role.Viewer)]
     Task UnsubscribeAsync(IActionObserver observer);
 }

@@ -1,10 +1,12 @@
+using Plexus.Security;
+
 namespace Plexus.Actions;
 
 /// <summary>
 /// The retention side of an action, called by the silos' retention sweep only (like <see cref="IActionWorkerGrain"/>,
 /// never by clients). Implemented by the same grain as <see cref="IActionGrain"/>.
 /// </summary>
-[Alias("plexus.IActionRetentionGrain")]
+[Alias("plexus.IActionRetentionGrain"), SiloOnly]
 public interface IActionRetentionGrain : IGrainWithGuidKey
 {
     /// <summary>

@@ -1,3 +1,5 @@
+using Plexus.Security;
+
 namespace Plexus.Actions;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace Plexus.Actions;
 /// attempt, report while it runs and record its result. Implemented by the same grain as <see cref="IActionGrain"/>,
 /// but only silo code calls it: a client that could reach it could forge an attempt's output or result.
 /// </summary>
-[Alias("plexus.IActionWorkerGrain")]
+[Alias("plexus.IActionWorkerGrain"), SiloOnly]
 public interface IActionWorkerGrain : IGrainWithGuidKey
 {
     /// <summary>

@@ -17,6 +17,9 @@ public enum AuditOperation
 
     /// <summary>The removal of a finished action's request, output and result once its retention ran out.</summary>
     Remove,
+
+    /// <summary>Any other call of a client (a read, a listing), recorded when it is refused for its caller's key or role.</summary>
+    Call,
 }
 
 /// <summary>How an audited call ended.</summary>

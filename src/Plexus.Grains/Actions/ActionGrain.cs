@@ -7,6 +7,7 @@ using Plexus.Commands;
 using Plexus.Diagnostics;
 using Plexus.Execution;
 using Plexus.Queries;
+using Plexus.Security;
 
 namespace Plexus.Actions;
 
@@ -105,6 +106,10 @@ public sealed partial class ActionGrain(
     public async Task<ActionSnapshot> SubmitAsync(ActionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+
+        // The authenticated caller is the submitter; the name in the request counts only without API keys.
+        var caller = Callers.Current();
+        request = request with { Submitter = caller.NameOr(request.Submitter) };
         RetryPolicy retry;
         try
         {
@@ -114,6 +119,10 @@ public sealed partial class ActionGrain(
             }
 
             retry = ActionRequests.Validate(request, Id, catalog, Options.Retry);
+            if (caller is not null)
+            {
+                catalog.Authorize(request.Command, caller);
+            }
         }
         catch (PlexusException refused)
         {
@@ -248,8 +257,15 @@ public sealed partial class ActionGrain(
     /// <inheritdoc />
     public async Task<CancelResult> CancelAsync(string requestedBy)
     {
+        var caller = Callers.Current();
+        requestedBy = caller.NameOr(requestedBy);
         switch (Current)
         {
+            case { Submitter: var submitter } when caller is { Role: not Role.Admin, Name.Length: > 0 } && submitter != caller.Name:
+                var denied = new AccessDeniedException(
+                    $"Access denied: action {Id} was dispatched by '{submitter}'; '{caller.Name}' has the {caller.Role.Name()} role, which may cancel only its own actions (an admin may cancel any).");
+                await audit.WriteAsync(audit.Entry(Id, AuditOperation.Cancel, AuditOutcome.Refused, denied.Message, requestedBy));
+                throw denied;
             case null:
                 var missing = new ActionNotFoundException(Id);
                 await audit.WriteAsync(audit.Entry(Id, AuditOperation.Cancel, AuditOutcome.Refused, missing.Message, requestedBy));

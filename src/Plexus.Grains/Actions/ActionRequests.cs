@@ -6,7 +6,7 @@ namespace Plexus.Actions;
 public static class ActionRequests
 {
     /// <summary>
-    /// Checks <paramref name="request"/> for the action <paramref name="id"/> against the catalog and returns its retry
+    /// Checks <paramref name="request"/> for the action <paramref name="id"/> against <see cref="RequestRules"/> and the catalog and returns its retry
     /// policy (<paramref name="defaults"/> with the request's overrides). Throws <see cref="CommandRejectedException"/>
     /// for a command the catalog refuses and <see cref="PlexusException"/> for any other unusable part.
     /// </summary>
@@ -15,20 +15,14 @@ public static class ActionRequests
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(defaults);
-        if (request.IdempotencyKey is { } key)
+        RequestRules.Check(request);
+        if (request.IdempotencyKey is { } key && IdempotencyKeys.ActionId(key) != id)
         {
-            RequireKeyOf(id, key);
+            throw new PlexusException(
+                $"Action id {id} does not belong to the idempotency key '{key}'; dispatch it to IdempotencyKeys.ActionId(key).");
         }
 
         catalog.Validate(request.Command);
-        RequirePositive(request.Timeout, "timeout");
-        RequirePositive(request.Expires, "queue deadline (expires)");
-        RequirePositive(request.Retention, "retention");
-        if (request.Retention > ExecutionOptions.MaxRetention)
-        {
-            throw new PlexusException($"The retention may be at most {ExecutionOptions.MaxRetention.TotalDays:0} days; it is {request.Retention.Value.TotalDays:0.###} days.");
-        }
-
         var retry = defaults.With(request.Retry);
         return retry.Problem() is { } problem ? throw new PlexusException(problem) : retry;
     }
@@ -53,27 +47,5 @@ public static class ActionRequests
         }
 
         return existing;
-    }
-
-    private static void RequireKeyOf(Guid id, string key)
-    {
-        if (IdempotencyKeys.Problem(key) is { } problem)
-        {
-            throw new PlexusException(problem);
-        }
-
-        if (IdempotencyKeys.ActionId(key) != id)
-        {
-            throw new PlexusException(
-                $"Action id {id} does not belong to the idempotency key '{key}'; dispatch it to IdempotencyKeys.ActionId(key).");
-        }
-    }
-
-    private static void RequirePositive(TimeSpan? value, string what)
-    {
-        if (value is { } span && span <= TimeSpan.Zero)
-        {
-            throw new PlexusException($"The {what} must be positive; it is {span.TotalSeconds} s.");
-        }
     }
 }

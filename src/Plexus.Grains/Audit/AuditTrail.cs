@@ -7,8 +7,8 @@ namespace Plexus.Audit;
 
 /// <summary>
 /// Makes audit entries and writes them: to the <see cref="IAuditLog"/> and as structured log events. The caller's
-/// identity and origin come from the <see cref="CallerContext"/> keys the client puts in each call's
-/// <c>RequestContext</c>. A failed append is logged as a warning and never fails or holds up the action.
+/// identity is the one the silo's role filter established (<see cref="CallerContext.IdentityKey"/>), else the name
+/// the client gives itself (without API keys); its origin is what the client sends. A failed append is logged as a warning and never fails or holds up the action.
 /// </summary>
 public sealed partial class AuditTrail(IAuditLog log, ILocalSiloDetails silo, TimeProvider time, ILogger<AuditTrail> logger)
 {
@@ -21,7 +21,16 @@ public sealed partial class AuditTrail(IAuditLog log, ILocalSiloDetails silo, Ti
     {
         var (actor, origin) = caller is null
             ? (AuditRecord.SystemActor, silo.SiloAddress.ToString())
-            : (Text(CallerContext.ActorKey) ?? caller, Text(CallerContext.OriginKey));
+            : (Text(CallerContext.IdentityKey) ?? Text(CallerContext.ActorKey) ?? caller, Text(CallerContext.OriginKey));
+        return Make(actionId, operation, outcome, detail, actor, origin);
+    }
+
+    /// <summary>Returns the entry of a call refused for its caller (<paramref name="actor"/>, as far as it is known) before it ran.</summary>
+    public AuditRecord Refusal(Guid actionId, AuditOperation operation, string detail, string actor) =>
+        Make(actionId, operation, AuditOutcome.Refused, detail, actor, Text(CallerContext.OriginKey));
+
+    private AuditRecord Make(Guid actionId, AuditOperation operation, AuditOutcome outcome, string detail, string actor, string? origin)
+    {
         return new AuditRecord
         {
             Id = Guid.CreateVersion7(),

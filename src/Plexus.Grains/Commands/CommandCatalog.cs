@@ -1,14 +1,23 @@
 using Microsoft.Extensions.Options;
 using Plexus.Execution;
+using Plexus.Security;
 
 namespace Plexus.Commands;
 
-/// <summary>A process to start: the program, its full argument list and its surroundings.</summary>
+/// <summary>
+/// A process to start: the program, its full argument list and its surroundings: its working directory (the silo's
+/// when null), the variables set for it, and the names of the silo's variables passed through to it (see
+/// <see cref="CommandEnvironment"/>).
+/// </summary>
 public sealed record ProcessSpec(
     string Executable,
     IReadOnlyList<string> Arguments,
     string? WorkingDirectory,
-    IReadOnlyDictionary<string, string> Environment);
+    IReadOnlyDictionary<string, string> Environment)
+{
+    /// <summary>Gets the names of the silo's own variables the process gets too. Default is none.</summary>
+    public IReadOnlyList<string> PassThrough { get; init; } = [];
+}
 
 /// <summary>Turns a dispatched command string into the process the catalog says it runs.</summary>
 public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
@@ -36,6 +45,23 @@ public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
             .Select(entry => (entry.Key, entry.Executable, entry.Problem!)),
     ];
 
+    /// <summary>
+    /// Throws <see cref="AccessDeniedException"/> when <paramref name="command"/> (already validated) is limited to
+    /// roles that <paramref name="caller"/> does not cover (<c>Plexus:Commands:&lt;name&gt;:Roles</c>).
+    /// </summary>
+    public void Authorize(string command, Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var name = CommandText.Split(command)[0];
+        var roles = options.CurrentValue.Commands[name].Roles;
+        var allowed = roles.Select(text => Roles.TryParse(text, out var role) ? role : Role.Admin).ToList();
+        if (allowed.Count > 0 && !allowed.Any(role => caller.Role.Covers(role)))
+        {
+            throw new AccessDeniedException(
+                $"Access denied: the command '{name}' is for the {string.Join(" or ", allowed.Select(Roles.Name))} role; '{caller.Name}' has {caller.Role.Name()}.");
+        }
+    }
+
     /// <summary>Returns the process for <paramref name="command"/>, or throws <see cref="CommandRejectedException"/>.</summary>
     public ProcessSpec Resolve(string command)
     {
@@ -53,6 +79,9 @@ public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
             definition.Executable,
             [.. definition.Arguments, .. words.Skip(1)],
             definition.WorkingDirectory,
-            definition.Environment);
+            definition.Environment)
+        {
+            PassThrough = definition.PassThrough,
+        };
     }
 }

@@ -55,7 +55,7 @@ public sealed class ExecutionOptions
     public TimeSpan SubscriptionLifetime { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The longest retention an action may have (100 years): beyond it "forever" is meant, and dates overflow.</summary>
-    public static readonly TimeSpan MaxRetention = TimeSpan.FromDays(36500);
+    public static readonly TimeSpan MaxRetention = RequestRules.MaxRetention;
 
     /// <summary>
     /// Gets or sets how long a finished action is kept (<c>Plexus:Retention</c>; per action <c>dispatch --retention</c>).
@@ -92,9 +92,28 @@ public sealed class CommandDefinition
     /// <summary>Gets the fixed leading arguments, placed before the dispatched ones. Default is none.</summary>
     public List<string> Arguments { get; } = [];
 
-    /// <summary>Gets or sets the working directory of the process. Default is the silo's working directory.</summary>
+    /// <summary>
+    /// Gets or sets the working directory of the process; only the catalog sets it, never a dispatch. Default is the
+    /// silo's working directory.
+    /// </summary>
     public string? WorkingDirectory { get; set; }
 
-    /// <summary>Gets the environment variables set for the process, on top of the silo's own. Default is none.</summary>
+    /// <summary>
+    /// Gets the environment variables set for the process (<c>Plexus:Commands:&lt;name&gt;:Environment:&lt;VAR&gt;</c>), on top
+    /// of a minimal environment (<c>PATH</c>, <c>HOME</c>, <c>LANG</c>, <c>TZ</c> and the like) and
+    /// <see cref="PassThrough"/>: never the rest of the silo's own. Default is none.
+    /// </summary>
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets the names of the silo's own environment variables this command gets too
+    /// (<c>Plexus:Commands:&lt;name&gt;:PassThrough:0</c>, …), e.g. <c>CUDA_VISIBLE_DEVICES</c>. Default is none.
+    /// </summary>
+    public List<string> PassThrough { get; } = [];
+
+    /// <summary>
+    /// Gets the roles that may dispatch this command (<c>Plexus:Commands:&lt;name&gt;:Roles:0</c>, …): a caller whose role
+    /// covers any of them may (an admin covers all). Default is none: every role that may dispatch.
+    /// </summary>
+    public List<string> Roles { get; } = [];
 }

@@ -56,6 +56,11 @@ public sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOption
                 failures.Add($"Plexus:Commands:{commandName}:Executable is missing: say which program the '{commandName}' command runs.");
             }
 
+            foreach (var role in definition.Roles.Where(role => !Security.Roles.TryParse(role, out _)))
+            {
+                failures.Add($"Plexus:Commands:{commandName}:Roles holds '{role}': use {Security.Roles.AllNames}.");
+            }
+
             if (commandName.Length == 0 || commandName.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '\'' or '"' or '\\'))
             {
                 failures.Add($"Plexus:Commands:'{commandName}' is not a usable command name: use one word without quotes or backslashes.");

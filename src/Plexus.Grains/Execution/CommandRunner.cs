@@ -1,4 +1,3 @@
-using System.Collections;
 using System.ComponentModel;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -74,7 +73,7 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
         ChildProcess process;
         try
         {
-            process = ChildProcess.Start(path, spec.Arguments, EnvironmentOf(spec), spec.WorkingDirectory);
+            process = ChildProcess.Start(path, spec.Arguments, CommandEnvironment.For(spec), spec.WorkingDirectory);
         }
         catch (Win32Exception ex)
         {
@@ -227,22 +226,6 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
     }
 
     // The silo's environment with the command's own variables on top.
-    private static Dictionary<string, string> EnvironmentOf(ProcessSpec spec)
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
-        {
-            environment[(string)variable.Key] = (string?)variable.Value ?? "";
-        }
-
-        foreach (var (name, value) in spec.Environment)
-        {
-            environment[name] = value;
-        }
-
-        return environment;
-    }
-
     private static string StartError(ProcessSpec spec, string? cause) =>
         $"The command could not start '{spec.Executable}': {cause ?? "unknown reason"}.";
 

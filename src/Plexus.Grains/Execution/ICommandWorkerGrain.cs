@@ -1,7 +1,7 @@
 namespace Plexus.Execution;
 
 /// <summary>The stream consumer that admits command envelopes into its silo's worker pool.</summary>
-[Alias("plexus.ICommandWorkerGrain")]
+[Alias("plexus.ICommandWorkerGrain"), Plexus.Security.SiloOnly]
 public interface ICommandWorkerGrain : IGrainWithStringKey
 {
 }

@@ -9,6 +9,7 @@ using Plexus.Commands;
 using Plexus.Diagnostics;
 using Plexus.Execution;
 using Plexus.Queries;
+using Plexus.Security;
 
 namespace Plexus.Hosting;
 
@@ -20,7 +21,8 @@ public static class PlexusSiloBuilderExtensions
     /// from <paramref name="configuration"/>'s <c>Plexus</c> section. The silo still needs a grain storage named
     /// <see cref="Actions.ActionGrain.StorageName"/>, a stream provider named <see cref="CommandStreams.ProviderName"/>
     /// and a reminder table; listings need an <see cref="IActionIndex"/> and the audit listing an <see cref="IAuditLog"/>
-    /// (without them they say they are not available).
+    /// (without them they say they are not available). Client calls are checked against <see cref="AuthOptions"/>
+    /// (<c>Plexus:Auth</c>) by <see cref="RoleFilter"/>.
     /// </summary>
     public static ISiloBuilder AddPlexusActions(this ISiloBuilder builder, IConfiguration configuration)
     {
@@ -44,6 +46,12 @@ public static class PlexusSiloBuilderExtensions
         services.AddMetrics();
         services.TryAddSingleton<PlexusMetrics>();
         services.AddSingleton<AuditTrail>();
+
+        // Every client call is checked against the role its contract declares (see RoleFilter).
+        services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
+        services.AddSingleton<ApiKeys>();
+        builder.AddIncomingGrainCallFilter<RoleFilter>();
         services.AddSingleton<CommandCatalog>();
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<WorkerPool>();

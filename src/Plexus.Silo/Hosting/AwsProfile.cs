@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Streams;
@@ -11,6 +12,7 @@ using Plexus.Aws.Sqs.Hosting;
 using Plexus.Aws.Sqs.Options;
 using Plexus.Execution;
 using Plexus.Hosting;
+using Plexus.Security;
 
 namespace Plexus.Silo.Hosting;
 
@@ -46,6 +48,8 @@ public static class AwsProfile
             o.QueuePrefix = aws.QueuePrefix ?? o.QueuePrefix;
         }
 
+        // Its gateway listens on every address: no caller may get in without a key.
+        builder.Services.PostConfigure<AuthOptions>(auth => auth.RequireKeys = true);
         return builder
             .Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (options.ClusterId, options.ServiceId))
             .Configure<EndpointOptions>(endpoint =>

@@ -30,6 +30,10 @@ public static class SiloCommandLine
           --profile <name>        Plexus:Profile       Local or Aws (env PLEXUS_PROFILE; default: Local)
           --loglevel <level>      Logging:LogLevel:Default   Trace, Debug, Information, Warning, Error
           --<Section>:<Key> <v>   any other configuration key, e.g. --Plexus:Commands:hello:Executable echo
+
+        API keys: Plexus:Auth:Keys:<name>:Key (or :KeyHash, a SHA-256 hex) and :Role (viewer, operator, admin, service);
+        without any, loopback callers are the local admin (the Aws profile refuses to start). TLS: Plexus:Tls:Certificate,
+        :Key, :Authority. See docs/security.md.
           --help                  show this text
         """;
 

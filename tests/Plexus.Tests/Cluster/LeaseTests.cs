@@ -137,9 +137,10 @@ public sealed class LeaseTests : IAsyncLifetime
         await Actions.UntilAsync(blocker.Id, a => a.Status == ActionStatus.Running, "the blocking command to start");
         var queued = await Actions.DispatchAsync(new ActionRequest(command, "tests", Retry: retry));
 
-        var worker = Cluster.Client.GetGrain<IActionWorkerGrain>(queued.Id);
+        // The worker contract is for silo code only: the forged worker calls from inside the silo.
+        var worker = _silos.SiloGrains.GetGrain<IActionWorkerGrain>(queued.Id);
         var control = new AttemptControlProbe();
-        var started = await worker.TryStartAsync(1, Forged, Cluster.Client.CreateObjectReference<IAttemptControl>(control));
+        var started = await worker.TryStartAsync(1, Forged, _silos.SiloGrains.CreateObjectReference<IAttemptControl>(control));
         Assert.NotNull(started);
 
         await File.WriteAllTextAsync(release, "");

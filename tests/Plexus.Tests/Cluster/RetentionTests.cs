@@ -54,8 +54,8 @@ public sealed class RetentionTests : IAsyncLifetime
         var fresh = await _silos.Actions.DispatchAsync(new ActionRequest("echo fresh", "tests"));
         var finished = await _silos.Actions.FinalAsync(fresh.Id);
 
-        var forgotRunning = await _silos.Cluster.Client.GetGrain<IActionRetentionGrain>(running.Id).ForgetIfDueAsync();
-        var forgotFresh = await _silos.Cluster.Client.GetGrain<IActionRetentionGrain>(fresh.Id).ForgetIfDueAsync();
+        var forgotRunning = await _silos.SiloGrains.GetGrain<IActionRetentionGrain>(running.Id).ForgetIfDueAsync();
+        var forgotFresh = await _silos.SiloGrains.GetGrain<IActionRetentionGrain>(fresh.Id).ForgetIfDueAsync();
 
         Assert.False(forgotRunning);
         Assert.False(forgotFresh);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Plexus.Client;
 
@@ -19,6 +20,12 @@ public sealed class TempCluster(string folderPrefix) : IAsyncDisposable
     public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     public ActionClient Actions => new(Cluster.Client);
+
+    /// <summary>
+    /// Gets the grain factory of the first silo: what silo code (a worker, the retention sweep) calls through. The
+    /// worker and retention contracts are refused to <see cref="InProcessTestCluster.Client"/>, like to every client.
+    /// </summary>
+    public IGrainFactory SiloGrains => Cluster.Silos[0].SiloHost.Services.GetRequiredService<IGrainFactory>();
 
     /// <summary>Gets the folder the silos keep their state in.</summary>
     public string DataDir => _dataDir;

@@ -23,6 +23,7 @@ namespace Plexus.Tests.EndToEnd;
 public sealed class AwsClusterTests : IAsyncLifetime
 {
     private const int ActionCount = 300;
+    private const string ApiKey = "aws-cluster-test-key-0123456789";
     private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromMinutes(3);
 
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
@@ -53,6 +54,10 @@ public sealed class AwsClusterTests : IAsyncLifetime
             ["Plexus__Retry__InitialDelay"] = "00:00:00.2",
             ["Plexus__Commands__sh__Executable"] = "/bin/sh",
             ["Plexus__Commands__sh__Arguments__0"] = "-c",
+
+            // The Aws profile starts only with keys.
+            ["Plexus__Auth__Keys__tests__Key"] = ApiKey,
+            ["Plexus__Auth__Keys__tests__Role"] = "admin",
         };
         for (var i = 0; i < 3; i++)
         {
@@ -73,7 +78,7 @@ public sealed class AwsClusterTests : IAsyncLifetime
     [Fact]
     public async Task Kill9_OneOfThreeSilosMidRun_EveryActionFinishesOncePerAttemptAndTheSiloIsDeclaredDead()
     {
-        await using var connection = await PlexusConnection.ConnectAsync(o => (o.Profile, o.Aws, o.ClusterId) = (Profiles.Aws, Aws, ClusterId));
+        await using var connection = await PlexusConnection.ConnectAsync(o => (o.Profile, o.Aws, o.ClusterId, o.ApiKey) = (Profiles.Aws, Aws, ClusterId, ApiKey));
         var ids = new List<Guid>();
         foreach (var chunk in Enumerable.Range(0, ActionCount).Chunk(25))
         {

@@ -14,6 +14,9 @@ namespace Plexus.Tests.EndToEnd;
 [Collection(StandaloneProcessCollection.Name)]
 public sealed class EcsSiloTests : IAsyncLifetime
 {
+    // The Aws profile requires API keys.
+    private const string ApiKey = "ecs-silo-test-key-0123456789";
+
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private FakeEcsMetadata? _ecs;
     private SiloProcess? _silo;
@@ -29,6 +32,8 @@ public sealed class EcsSiloTests : IAsyncLifetime
             ["Plexus__Aws__TablePrefix"] = DynamoDbLocal.TablePrefix($"ecs{_run}"),
             ["Plexus__Aws__QueuePrefix"] = $"ecs-{_run}",
             [SiloEndpoints.MetadataVariable] = _ecs.MetadataUri,
+            ["Plexus__Auth__Keys__tests__Key"] = ApiKey,
+            ["Plexus__Auth__Keys__tests__Role"] = "admin",
         });
     }
 
@@ -53,6 +58,6 @@ public sealed class EcsSiloTests : IAsyncLifetime
         var expected = string.Create(CultureInfo.InvariantCulture,
             $"advertised 127.0.0.1 silo port {Silo.SiloPort}, gateway port {Silo.GatewayPort} from ECS task metadata (awsvpc: the task's address)");
         Assert.Contains(expected, ready, StringComparison.Ordinal);
-        (await Silo.Client.RunAsync("dispatch", "true")).ShouldExit(0);
+        (await Silo.Client.With(new Dictionary<string, string?> { ["PLEXUS_API_KEY"] = ApiKey }).RunAsync("dispatch", "true")).ShouldExit(0);
     }
 }

@@ -21,6 +21,9 @@ public static class ExitCode
     /// <summary>The action ended without an exit code of its command: the program could not start, or it was stopped.</summary>
     public const int NoExitCode = 70;
 
+    /// <summary>Access denied: no API key, an unknown key, or a role that does not allow the call.</summary>
+    public const int AccessDenied = 77;
+
     /// <summary>Interrupted (SIGINT) while waiting; the action goes on.</summary>
     public const int Interrupted = 130;
 }

@@ -6,8 +6,13 @@ namespace Plexus.Tests.EndToEnd;
 /// <summary>Runs the real <c>plexus-client</c> against one gateway, named through <c>PLEXUS_GATEWAY</c> as a user would.</summary>
 /// <param name="gateway">The gateway, <c>host:port</c>.</param>
 /// <param name="context">Gives what else explains a failure (the silo's latest log lines); called once per run.</param>
-public sealed class PlexusClient(string gateway, Func<string>? context = null)
+/// <param name="environment">More environment variables for every run, e.g. <c>PLEXUS_API_KEY</c>.</param>
+public sealed class PlexusClient(string gateway, Func<string>? context = null, IReadOnlyDictionary<string, string?>? environment = null)
 {
+    /// <summary>Returns a client like this one whose runs also get <paramref name="more"/> in their environment.</summary>
+    public PlexusClient With(IReadOnlyDictionary<string, string?> more) =>
+        new(gateway, context, new Dictionary<string, string?>((environment ?? new Dictionary<string, string?>()).Concat(more)));
+
     /// <summary>The longest a run may take before it is killed and the test fails; far above what any command here needs.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
@@ -17,8 +22,8 @@ public sealed class PlexusClient(string gateway, Func<string>? context = null)
     /// <summary>Runs <c>plexus-client</c> with <paramref name="arguments"/>, killing it after <paramref name="timeout"/>.</summary>
     public async Task<ProcessResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout)
     {
-        var environment = new Dictionary<string, string?> { [GatewayAddress.EnvironmentVariable] = gateway };
-        var result = await ProcessRunner.RunAsync(Binaries.Client, arguments, timeout, environment);
+        var variables = new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>()) { [GatewayAddress.EnvironmentVariable] = gateway };
+        var result = await ProcessRunner.RunAsync(Binaries.Client, arguments, timeout, variables);
         return context is null ? result : result with { Context = context() };
     }
 

@@ -88,7 +88,13 @@ public sealed class SiloCommandLineTests : IDisposable
     public async Task Silo_EcsMetadataWithoutANetwork_Exits1SayingWhatIsWrong()
     {
         await using var ecs = await Unit.Ecs.FakeEcsMetadata.StartAsync("""{"Networks": []}""");
-        var environment = new Dictionary<string, string?> { ["PLEXUS_PROFILE"] = "aws", [Plexus.Silo.Hosting.SiloEndpoints.MetadataVariable] = ecs.MetadataUri };
+        var environment = new Dictionary<string, string?>
+        {
+            ["PLEXUS_PROFILE"] = "aws",
+            [Plexus.Silo.Hosting.SiloEndpoints.MetadataVariable] = ecs.MetadataUri,
+            ["Plexus__Auth__Keys__tests__Key"] = "ecs-metadata-test-key-0123456789",
+            ["Plexus__Auth__Keys__tests__Role"] = "admin",
+        };
 
         var result = await ProcessRunner.RunAsync(
             Binaries.Silo, ["--data-dir", DataDir, "--http-port", "0"], ExitTimeout, environment, _workingDirectory.FullName);
@@ -107,6 +113,39 @@ public sealed class SiloCommandLineTests : IDisposable
         result.ShouldExit(1);
         Assert.Contains("plexus-silo: cannot start: Plexus:HttpPort (--http-port) must be a port from 0 to 65535", result.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(DataDir), "the refused silo created its data folder");
+    }
+
+    [Fact]
+    public async Task Silo_AwsProfileWithoutKeys_Exits1WithOneLineAndNoStackTrace()
+    {
+        var result = await ProcessRunner.RunAsync(
+            Binaries.Silo,
+            ["--profile", "aws", "--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(FreePort.Next())],
+            ExitTimeout,
+            workingDirectory: _workingDirectory.FullName);
+
+        result.ShouldExit(1);
+        Assert.Equal(
+            ["plexus-silo: cannot start: no API keys are configured, and this silo's gateway is reachable beyond loopback (the Aws profile): " +
+             "add at least one under Plexus:Auth:Keys:<name>:Key (or :KeyHash, a SHA-256 hex) with :Role (viewer, operator, admin, service)."],
+            result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain(SiloProcess.ReadyLine, result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_KeyThatCannotWork_Exits1NamingTheKeyWithoutShowingIt()
+    {
+        var result = await ProcessRunner.RunAsync(
+            Binaries.Silo,
+            ["--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(FreePort.Next())],
+            ExitTimeout,
+            new Dictionary<string, string?> { ["Plexus__Auth__Keys__ci__Key"] = "short-secret", ["Plexus__Auth__Keys__ci__Role"] = "boss" },
+            workingDirectory: _workingDirectory.FullName);
+
+        result.ShouldExit(1);
+        Assert.Contains("Plexus:Auth:Keys:ci:Key is shorter than 16 characters", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Plexus:Auth:Keys:ci:Role is 'boss': use one of viewer, operator, admin, service", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("short-secret", result.Stdout + result.Stderr, StringComparison.Ordinal);
     }
 
     public void Dispose() => _workingDirectory.Delete(recursive: true);

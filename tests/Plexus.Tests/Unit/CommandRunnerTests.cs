@@ -224,7 +224,7 @@ public sealed class CommandRunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_Environment_ReachesTheChildOnTopOfTheInheritedOne()
+    public async Task RunAsync_Environment_ReachesTheChildOnTopOfTheMinimalOne()
     {
         var spec = Spec("/bin/sh", "-c", "echo \"$FOO|$PLEXUS_EMPTY|${PATH:+path-inherited}\"") with
         {
@@ -234,6 +234,27 @@ public sealed class CommandRunnerTests : IDisposable
         var outcome = await RunAsync(spec);
 
         Assert.Equal("bar baz||path-inherited\n", outcome.Stdout.ToString());
+    }
+
+    [Fact]
+    public void CommandEnvironment_SiloSecretsAndPassThrough_KeepsOnlyTheMinimalTheListedAndTheEntrys()
+    {
+        var silo = new Dictionary<string, string>
+        {
+            ["PATH"] = "/opt/bin:/usr/bin",
+            ["HOME"] = "/home/silo",
+            ["LC_TIME"] = "C",
+            ["AWS_SECRET_ACCESS_KEY"] = "fake-secret",
+            ["Plexus__Auth__Keys__ada__Key"] = "fake-api-key",
+            ["CUDA_VISIBLE_DEVICES"] = "0",
+        };
+        var spec = Spec("/bin/true") with { Environment = new Dictionary<string, string> { ["MODEL"] = "m1" }, PassThrough = ["CUDA_VISIBLE_DEVICES", "NOT_SET"] };
+
+        var environment = CommandEnvironment.For(spec, silo);
+
+        Assert.Equal(
+            new Dictionary<string, string> { ["PATH"] = "/opt/bin:/usr/bin", ["HOME"] = "/home/silo", ["LC_TIME"] = "C", ["CUDA_VISIBLE_DEVICES"] = "0", ["MODEL"] = "m1" },
+            environment);
     }
     [Fact]
     public async Task RunAsync_Child_StartsWithNoSignalIgnoredOrBlocked()

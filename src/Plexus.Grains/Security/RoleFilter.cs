@@ -1,0 +1,145 @@
+using System.Reflection;
+using Orleans.Runtime;
+using Plexus.Actions;
+using Plexus.Audit;
+
+namespace Plexus.Security;
+
+/// <summary>
+/// Checks every incoming call of a client against the role its contract method declares
+/// (<see cref="RequiresRoleAttribute"/>), and refuses contracts marked <see cref="SiloOnlyAttribute"/> to every client.
+/// The caller is the API key in the call's request context (or, for a <c>service</c> key, the end user it names);
+/// without configured keys every client is the local admin. A refused call changes nothing, is audited, and fails
+/// with an <see cref="AccessDeniedException"/> that names what is missing. The key itself is removed from the request
+/// context before the call runs, so it never reaches grain code, logs or further calls.
+/// </summary>
+/// <remarks>
+/// Silo code passes: calls from grains and system targets, and from the client each silo hosts for its own services
+/// (the worker pool, the retention sweep). Orleans tells them apart by the call's source id: a client's is a client
+/// id, and the hosted client's is <c>hosted-</c> followed by its silo's address.
+/// </remarks>
+public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, IClusterMembershipService membership) : IIncomingGrainCallFilter
+{
+    private const string HostedClientPrefix = "hosted-";
+
+    /// <inheritdoc />
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+
+        // Orleans' own protocols (manifests, directories, gateways) run on system targets that every client needs.
+        if (SystemTargetGrainId.IsSystemTargetGrainId(context.TargetId) || IsSiloCode(context.SourceId))
+        {
+            await context.Invoke();
+            return;
+        }
+
+        // Only the silo says who a client is: whatever the client sent under these keys is dropped.
+        var presented = RequestContext.Get(CallerContext.ApiKeyKey) as string;
+        RequestContext.Remove(CallerContext.ApiKeyKey);
+        RequestContext.Remove(CallerContext.IdentityKey);
+        RequestContext.Remove(CallerContext.RoleKey);
+
+        var (caller, refusal) = Check(context.InterfaceMethod, presented);
+        if (refusal is not null)
+        {
+            await RefuseAsync(context, caller, refusal);
+        }
+
+        if (caller!.Name.Length > 0)
+        {
+            RequestContext.Set(CallerContext.IdentityKey, caller.Name);
+        }
+
+        RequestContext.Set(CallerContext.RoleKey, caller.Role.Name());
+        await context.Invoke();
+    }
+
+    // Returns the caller and, when the call is refused, why. An empty name is the local admin, who names itself.
+    private (Caller? Caller, string? Refusal) Check(MethodInfo? method, string? presented)
+    {
+        var contract = method?.DeclaringType;
+        var what = contract is null ? "this call" : $"{contract.Name}.{method!.Name}";
+        if (contract?.GetCustomAttribute<SiloOnlyAttribute>() is not null)
+        {
+            return (null, $"{what} is for the cluster's own silos only; no client may call it.");
+        }
+
+        // Methods without a declared role (Orleans' own grains, management) are for admins.
+        var required = method?.GetCustomAttribute<RequiresRoleAttribute>()?.Role ?? Role.Admin;
+        if (!keys.Required)
+        {
+            return (new Caller("", Role.Admin), null);
+        }
+
+        if (presented is not { Length: > 0 })
+        {
+            return (null, $"{what} needs an API key with the {required.Name()} role, and none was sent: pass --api-key-file <file> or set PLEXUS_API_KEY (client library: PlexusClientOptions.ApiKey).");
+        }
+
+        if (keys.Authenticate(presented) is not { } key)
+        {
+            return (null, $"{what} needs an API key with the {required.Name()} role, and the key sent is not one this cluster knows.");
+        }
+
+        var caller = key;
+        var endUser = RequestContext.Get(CallerContext.EndUserKey) as string;
+        var endUserRole = RequestContext.Get(CallerContext.EndUserRoleKey) as string;
+        if (endUser is not null || endUserRole is not null)
+        {
+            if (key.Role != Role.Service)
+            {
+                return (key, $"only service keys may call for an end user; '{key.Name}' is a {key.Role.Name()} key.");
+            }
+
+            if (endUser is not { Length: > 0 and <= 200 } || endUser.Any(char.IsControl))
+            {
+                return (key, "the end user a service calls for needs a name of 1 to 200 characters without control characters.");
+            }
+
+            if (!Roles.TryParse(endUserRole, out var role) || role == Role.Service)
+            {
+                return (key, $"the end user '{endUser}' needs a role of viewer, operator or admin; '{endUserRole}' is none.");
+            }
+
+            caller = new Caller(endUser, role);
+        }
+
+        return caller.Role.Covers(required)
+            ? (caller, null)
+            : (caller, $"{what} needs the {required.Name()} role; '{caller.Name}' has {caller.Role.Name()}.");
+    }
+
+    private async Task RefuseAsync(IIncomingGrainCallContext context, Caller? caller, string refusal)
+    {
+        var operation = context.InterfaceMethod?.Name switch
+        {
+            nameof(IActionGrain.SubmitAsync) => AuditOperation.Dispatch,
+            nameof(IActionGrain.CancelAsync) => AuditOperation.Cancel,
+            _ => AuditOperation.Call,
+        };
+        var actionId = context.TargetId.TryGetGuidKey(out var id, out _) ? id : Guid.Empty;
+        var actor = caller?.Name is { Length: > 0 } name ? name : RequestContext.Get(CallerContext.ActorKey) as string ?? "anonymous";
+        await audit.WriteAsync(audit.Refusal(actionId, operation, "access denied: " + refusal, actor));
+        throw new AccessDeniedException("Access denied: " + refusal);
+    }
+
+    // A grain or a system target, or the client a silo of this cluster hosts for its own services.
+    private bool IsSiloCode(GrainId? source)
+    {
+        if (source is not { IsDefault: false } id)
+        {
+            return false;
+        }
+
+        if (!GrainTypePrefix.IsClient(id))
+        {
+            return true;
+        }
+
+        var key = id.Key.ToString();
+        return key.StartsWith(HostedClientPrefix, StringComparison.Ordinal)
+            && SiloAddress.TryParse(key[HostedClientPrefix.Length..], out var silo)
+            && membership.CurrentSnapshot.GetSiloStatus(silo) is SiloStatus.Active or SiloStatus.Joining or SiloStatus.Created;
+    }
+}
