@@ -38,6 +38,15 @@ public static class ActionSummary
             Line(text, "timeout", Seconds(timeout));
         }
 
+        if (action.Limits is { } limits)
+        {
+            Line(text, "limits", string.Join(", ", new[]
+            {
+                limits.MaxMemoryBytes is { } memory ? $"memory {ByteSize.Format(memory)}" : null,
+                limits.MaxCpuTime is { } cpu ? $"CPU time {Seconds(cpu)}" : null,
+            }.OfType<string>()) + " (and the catalog entry's own, if tighter)");
+        }
+
         if (action.NextAttemptAt is { } next)
         {
             Line(text, "retry at", Time(next));
@@ -51,7 +60,8 @@ public static class ActionSummary
                 var where = attempt.Worker is { } w ? $" on {w.Host} ({w.Silo})" : "";
                 var ran = attempt.StartedAt is { } from ? $", ran {Seconds(attempt.FinishedAt - from)}" : "";
                 var code = attempt.ExitCode is { } exit ? $", exit code {exit}" : "";
-                Line(text, $"  #{attempt.Number}", $"{attempt.Outcome}{code}{ran}{where}" + (attempt.Error is { } e && attempt.Outcome != AttemptOutcome.Succeeded ? $": {e}" : ""));
+                var used = attempt.Resources is { } r ? $", {Resources(r)}" : "";
+                Line(text, $"  #{attempt.Number}", $"{attempt.Outcome}{code}{ran}{used}{where}" + (attempt.Error is { } e && attempt.Outcome != AttemptOutcome.Succeeded ? $": {e}" : ""));
             }
         }
 
@@ -61,6 +71,11 @@ public static class ActionSummary
             if (result.Error is { } error)
             {
                 Line(text, "error", error);
+            }
+
+            if (result.Resources is { } resources)
+            {
+                Line(text, "resources", Resources(resources));
             }
 
             Line(text, "output", $"{Size(result.Stdout, result.StdoutDroppedBytes)} of stdout, {Size(result.Stderr, result.StderrDroppedBytes)} of stderr (all of it: status {action.Id} --json)");
@@ -73,6 +88,9 @@ public static class ActionSummary
     public static string? Forgotten(ActionSnapshot action) => action.ForgottenAt is { } at
         ? $"Action {action.Id} ended {action.Status} on {Time(action.FinishedAt ?? at)} and was removed on {Time(at)}, its retention of {Days(action.Retention)} having run out: its request, output and result are no longer kept."
         : null;
+
+    private static string Resources(ResourceUse use) =>
+        $"CPU {use.CpuSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s, peak memory {ByteSize.Format(use.PeakMemoryBytes)}";
 
     private static string Days(TimeSpan? span) => span is { } s
         ? s.TotalDays >= 1 ? s.TotalDays.ToString("0.##", CultureInfo.InvariantCulture) + " d" : Seconds(s)

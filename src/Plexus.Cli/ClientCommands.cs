@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Plexus.Actions;
 using Plexus.Audit;
@@ -60,9 +61,17 @@ public static class ClientCommands
         };
         var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "Dispatching again with the same key returns the existing action instead of a new one" };
         var retention = new Option<string?>("--retention") { Description = "How long the finished action is kept, e.g. 7d, 12h (default from the cluster's Plexus:Retention, 30 days)" };
+        var maxMemory = new Option<string?>("--max-memory")
+        {
+            Description = "Most resident memory the command's whole process tree may hold, e.g. 256MiB, 2GiB; past it the tree is killed and the action ends Failed (at most the catalog entry's Limits:MaxMemory)",
+        };
+        var maxCpuTime = new Option<string?>("--max-cpu-time")
+        {
+            Description = "Most CPU time (user + system) the command's whole process tree may use, e.g. 90s, 10m or 00:10:00; past it the tree is killed and the action ends Failed (at most the catalog entry's Limits:MaxCpuTime)",
+        };
         var dispatch = new Command("dispatch", "Run a command on the cluster; follows it live and exits with its exit code unless --async")
         {
-            command, async, timeout, expires, maxAttempts, retryOnTimeout, retryExitCodes, idempotencyKey, retention, Json,
+            command, async, timeout, expires, maxAttempts, retryOnTimeout, retryExitCodes, idempotencyKey, retention, maxMemory, maxCpuTime, Json,
         };
         dispatch.SetAction((parse, cancellationToken) => WithInput(
             parse,
@@ -77,7 +86,8 @@ public static class ClientCommands
                     Seconds(parse.GetValue(expires), "--expires"),
                     retry == new RetryOverrides() ? null : retry,
                     parse.GetValue(idempotencyKey),
-                    parse.GetValue(retention) is { } kept ? TimeFilter.ParseSpan(kept, "--retention") : null);
+                    parse.GetValue(retention) is { } kept ? TimeFilter.ParseSpan(kept, "--retention") : null,
+                    Limits(parse.GetValue(maxMemory), parse.GetValue(maxCpuTime)));
                 RequestRules.Check(request);
                 return request;
             },
@@ -342,6 +352,16 @@ public static class ClientCommands
         }
 
         return RunAsync(parse, connection => body(connection, input), cancellationToken);
+    }
+
+    private static ResourceLimits? Limits(string? maxMemory, string? maxCpuTime)
+    {
+        var limits = new ResourceLimits(
+            maxMemory is null ? null : ByteSize.Parse(maxMemory, "--max-memory"),
+            maxCpuTime is null ? null
+                : TimeSpan.TryParseExact(maxCpuTime, "c", CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero ? span
+                : TimeFilter.ParseSpan(maxCpuTime, "--max-cpu-time"));
+        return limits.IsEmpty ? null : limits;
     }
 
     // A refused command string says which rule it broke, wherever it was refused.

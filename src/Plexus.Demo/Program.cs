@@ -13,11 +13,16 @@ const string Usage = """
     Options:
       --items INTEGER  Number of items to process (default: 2000).
       --fail           Fail part-way through Processing (exit code 1).
+      --allocate-mb N  Hold N MiB of memory (every page written) for the whole run.
+      --spin-seconds S Before the stages, keep one core busy until the process
+                       has used S seconds of CPU time.
       --help           Show this message and exit.
     """;
 
 var items = 2000;
 var fail = false;
+var allocateMiB = 0;
+var spinSeconds = 0.0;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -36,9 +41,52 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--items":
             return UsageError("Option '--items' requires an argument.");
+        case "--allocate-mb" when i + 1 < args.Length:
+            if (!int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out allocateMiB) || allocateMiB < 1)
+            {
+                return UsageError($"Invalid value for '--allocate-mb': '{args[i]}' is not a positive integer.");
+            }
+            break;
+        case "--spin-seconds" when i + 1 < args.Length:
+            if (!double.TryParse(args[++i], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out spinSeconds) || spinSeconds <= 0)
+            {
+                return UsageError($"Invalid value for '--spin-seconds': '{args[i]}' is not a positive number.");
+            }
+            break;
+        case "--allocate-mb" or "--spin-seconds":
+            return UsageError($"Option '{args[i]}' requires an argument.");
         default:
             return UsageError(args[i].StartsWith('-') ? $"No such option: {args[i]}" : $"Got unexpected extra argument ({args[i]})");
     }
+}
+
+// Stand-ins for a model that needs memory or a computation that needs CPU, to try resource figures and limits.
+var held = new byte[allocateMiB][];
+for (var mib = 0; mib < allocateMiB; mib++)
+{
+    held[mib] = new byte[1024 * 1024];
+
+    // Untouched pages are not resident: write one byte of each.
+    for (var page = 0; page < held[mib].Length; page += 4096)
+    {
+        held[mib][page] = 1;
+    }
+}
+
+if (allocateMiB > 0)
+{
+    Console.WriteLine($"Holding {allocateMiB} MiB");
+}
+
+var spun = 0L;
+while (Environment.CpuUsage.TotalTime.TotalSeconds < spinSeconds)
+{
+    spun++;
+}
+
+if (spinSeconds > 0)
+{
+    Console.WriteLine($"Spun {spun} times");
 }
 
 Console.WriteLine("Stage Setup: preparing the run");
@@ -76,6 +124,7 @@ Console.WriteLine("Stage Analysis: summarising results");
 Console.WriteLine("::plexus stage=Analysis message=\"summarising results\"");
 Thread.Sleep(200);
 Console.WriteLine($"Done: processed {items} items.");
+GC.KeepAlive(held);
 return 0;
 
 static int UsageError(string message)

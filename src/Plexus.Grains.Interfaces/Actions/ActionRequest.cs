@@ -11,6 +11,10 @@ namespace Plexus.Actions;
 /// created instead of creating a second one (see <see cref="IdempotencyKeys"/>).
 /// </param>
 /// <param name="Retention">How long the action is kept once it is final; <see langword="null"/> for the configured default.</param>
+/// <param name="Limits">
+/// Memory and CPU-time limits of each attempt's process tree, at most the catalog entry's own
+/// (<c>Plexus:Commands:&lt;name&gt;:Limits</c>); <see langword="null"/> for the entry's.
+/// </param>
 [GenerateSerializer, Alias("plexus.ActionRequest")]
 public sealed record ActionRequest(
     [property: Id(0)] string Command,
@@ -19,7 +23,8 @@ public sealed record ActionRequest(
     [property: Id(3)] TimeSpan? Expires = null,
     [property: Id(4)] RetryOverrides? Retry = null,
     [property: Id(5)] string? IdempotencyKey = null,
-    [property: Id(6)] TimeSpan? Retention = null);
+    [property: Id(6)] TimeSpan? Retention = null,
+    [property: Id(20)] ResourceLimits? Limits = null);
 
 /// <summary>The parts of the retry policy a dispatch may set; each <see langword="null"/> keeps the configured value.</summary>
 /// <param name="MaxAttempts">How many attempts the action may have in all, the first included.</param>

@@ -96,4 +96,10 @@ public sealed record ActionSnapshot
     /// <see cref="AuditRecord.PerActionLimit"/> are kept here (none once the action is forgotten); the audit log keeps them all.
     /// </summary>
     [Id(24)] public System.Collections.Immutable.ImmutableList<AuditRecord> Audit { get; init; } = [];
+
+    /// <summary>
+    /// Gets the memory and CPU-time limits the dispatch asked for, if any; each attempt runs under the tighter of
+    /// these and its catalog entry's.
+    /// </summary>
+    [Id(40)] public ResourceLimits? Limits { get; init; }
 }

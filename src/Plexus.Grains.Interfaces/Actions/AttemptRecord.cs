@@ -28,6 +28,7 @@ public enum AttemptOutcome
 /// <param name="Outcome">How it ended.</param>
 /// <param name="ExitCode">The command's exit code, if it exited.</param>
 /// <param name="Error">Why it is not a success, if it is not.</param>
+/// <param name="Resources">The CPU time and peak memory of its process tree, once a process ran.</param>
 [GenerateSerializer, Alias("plexus.AttemptRecord")]
 public sealed record AttemptRecord(
     [property: Id(0)] int Number,
@@ -36,4 +37,5 @@ public sealed record AttemptRecord(
     [property: Id(3)] DateTimeOffset FinishedAt,
     [property: Id(4)] AttemptOutcome Outcome,
     [property: Id(5)] int? ExitCode,
-    [property: Id(6)] string? Error);
+    [property: Id(6)] string? Error,
+    [property: Id(20)] ResourceUse? Resources = null);

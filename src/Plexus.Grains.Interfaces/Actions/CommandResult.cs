@@ -46,6 +46,9 @@ public sealed record CommandResult
     /// <summary>Gets why the command was stopped before it ended by itself, if it was.</summary>
     [Id(12)] public StopReason? StoppedBy { get; init; }
 
+    /// <summary>Gets the CPU time and peak memory of the attempt's whole process tree, once a process ran.</summary>
+    [Id(20)] public ResourceUse? Resources { get; init; }
+
     /// <summary>Gets how long the attempt ran.</summary>
     public TimeSpan Duration => FinishedAt - StartedAt;
 

@@ -144,6 +144,7 @@ public sealed partial class ActionGrain(
             Retry = retry,
             Retention = request.Retention ?? Options.Retention,
             IdempotencyKey = request.IdempotencyKey,
+            Limits = request.Limits,
             Published = Publication(now, republished: 0),
         }, AuditOperation.Dispatch, request.Command, request.Submitter));
         LogQueued(Id, request.Command, request.Submitter);
@@ -377,7 +378,7 @@ public sealed partial class ActionGrain(
             StopReason.TimedOut => AttemptOutcome.TimedOut,
             _ => result.IsSuccess ? AttemptOutcome.Succeeded : AttemptOutcome.Failed,
         };
-        var record = new AttemptRecord(result.Attempt, result.Worker, result.StartedAt, result.FinishedAt, outcome, result.ExitCode, result.Error);
+        var record = new AttemptRecord(result.Attempt, result.Worker, result.StartedAt, result.FinishedAt, outcome, result.ExitCode, result.Error, result.Resources);
         return EndAttemptAsync(record, result);
     }
 

@@ -22,7 +22,8 @@ public static class ActionRequests
                 $"Action id {id} does not belong to the idempotency key '{key}'; dispatch it to IdempotencyKeys.ActionId(key).");
         }
 
-        catalog.Validate(request.Command);
+        var spec = catalog.Resolve(request.Command);
+        RequireWithin(request.Limits, spec.Limits, CommandCatalog.NameOf(request.Command));
         var retry = defaults.With(request.Retry);
         return retry.Problem() is { } problem ? throw new PlexusException(problem) : retry;
     }
@@ -47,5 +48,37 @@ public static class ActionRequests
         }
 
         return existing;
+    }
+
+    // A dispatch may tighten its catalog entry's limits, never loosen them.
+    private static void RequireWithin(ResourceLimits? asked, ResourceLimits? entry, string name)
+    {
+        if (asked?.MaxMemoryBytes is { } memory)
+        {
+            if (memory < 1)
+            {
+                throw new PlexusException($"The memory limit must be positive; it is {memory} bytes.");
+            }
+
+            if (entry?.MaxMemoryBytes is { } most && memory > most)
+            {
+                throw new PlexusException(
+                    $"The memory limit of {ByteSize.Format(memory)} is above the '{name}' command's own limit of {ByteSize.Format(most)}; ask for at most that.");
+            }
+        }
+
+        if (asked?.MaxCpuTime is { } cpu)
+        {
+            if (cpu <= TimeSpan.Zero)
+            {
+                throw new PlexusException($"The CPU-time limit must be positive; it is {cpu.TotalSeconds} s.");
+            }
+
+            if (entry?.MaxCpuTime is { } most && cpu > most)
+            {
+                throw new PlexusException(
+                    $"The CPU-time limit of {cpu.TotalSeconds:0.###} s is above the '{name}' command's own limit of {most.TotalSeconds:0.###} s; ask for at most that.");
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Plexus.Actions;
 using Plexus.Execution;
 using Plexus.Security;
 
@@ -6,14 +7,15 @@ namespace Plexus.Commands;
 
 /// <summary>
 /// A process to start: the program, its full argument list and its surroundings: its working directory (the silo's
-/// when null), the variables set for it, and the names of the silo's variables passed through to it (see
-/// <see cref="CommandEnvironment"/>).
+/// when null), the variables set for it, the names of the silo's variables passed through to it (see
+/// <see cref="CommandEnvironment"/>), and what its whole process tree may use (<see langword="null"/>: no limit).
 /// </summary>
 public sealed record ProcessSpec(
     string Executable,
     IReadOnlyList<string> Arguments,
     string? WorkingDirectory,
-    IReadOnlyDictionary<string, string> Environment)
+    IReadOnlyDictionary<string, string> Environment,
+    ResourceLimits? Limits = null)
 {
     /// <summary>Gets the names of the silo's own variables the process gets too. Default is none.</summary>
     public IReadOnlyList<string> PassThrough { get; init; } = [];
@@ -30,6 +32,9 @@ public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
     /// <see cref="CommandRejectedException"/> naming the broken rule.
     /// </summary>
     public void Validate(string command) => Resolve(command);
+
+    /// <summary>Returns the catalog name <paramref name="command"/> starts with (its first word).</summary>
+    public static string NameOf(string command) => CommandText.Split(command)[0];
 
     /// <summary>
     /// Returns the entries whose program cannot start on this silo, each with the reason a run would give. They stay
@@ -79,7 +84,8 @@ public sealed class CommandCatalog(IOptionsMonitor<ExecutionOptions> options)
             definition.Executable,
             [.. definition.Arguments, .. words.Skip(1)],
             definition.WorkingDirectory,
-            definition.Environment)
+            definition.Environment,
+            definition.Limits.ToLimits())
         {
             PassThrough = definition.PassThrough,
         };

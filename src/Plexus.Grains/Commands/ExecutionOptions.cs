@@ -116,4 +116,33 @@ public sealed class CommandDefinition
     /// covers any of them may (an admin covers all). Default is none: every role that may dispatch.
     /// </summary>
     public List<string> Roles { get; } = [];
+
+    /// <summary>
+    /// Gets what one run of this command may use (<c>Plexus:Commands:&lt;name&gt;:Limits:*</c>); a dispatch may ask
+    /// for less, never more. Default is no limit.
+    /// </summary>
+    public CommandLimits Limits { get; } = new();
+}
+
+/// <summary>The resource limits of one catalog entry, as configured.</summary>
+public sealed class CommandLimits
+{
+    /// <summary>
+    /// Gets or sets the most resident memory (RSS) the command's whole process tree may hold at one time, such as
+    /// <c>256MiB</c> or <c>2GiB</c> (<c>…:Limits:MaxMemory</c>). Default is none.
+    /// </summary>
+    public string? MaxMemory { get; set; }
+
+    /// <summary>
+    /// Gets or sets the most CPU time (user plus system) the command's whole process tree may use, such as
+    /// <c>00:10:00</c> (<c>…:Limits:MaxCpuTime</c>). Default is none.
+    /// </summary>
+    public TimeSpan? MaxCpuTime { get; set; }
+
+    /// <summary>Returns the limits in bytes and time, or null when none is set (an unreadable size counts as none; the validator refuses it).</summary>
+    public ResourceLimits? ToLimits()
+    {
+        var limits = new ResourceLimits(ByteSize.TryParse(MaxMemory), MaxCpuTime);
+        return limits.IsEmpty ? null : limits;
+    }
 }

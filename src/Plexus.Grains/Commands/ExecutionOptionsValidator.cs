@@ -1,3 +1,4 @@
+using Plexus.Actions;
 using Microsoft.Extensions.Options;
 
 namespace Plexus.Commands;
@@ -54,6 +55,16 @@ public sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOption
             if (string.IsNullOrWhiteSpace(definition.Executable))
             {
                 failures.Add($"Plexus:Commands:{commandName}:Executable is missing: say which program the '{commandName}' command runs.");
+            }
+
+            if (definition.Limits.MaxMemory is { } maxMemory && ByteSize.TryParse(maxMemory) is null)
+            {
+                failures.Add($"Plexus:Commands:{commandName}:Limits:MaxMemory '{maxMemory}' is not a size: give a number of bytes with a unit, such as 256MiB or 2GiB.");
+            }
+
+            if (definition.Limits.MaxCpuTime is { } maxCpu && maxCpu <= TimeSpan.Zero)
+            {
+                failures.Add($"Plexus:Commands:{commandName}:Limits:MaxCpuTime must be positive, such as 00:10:00; it is {maxCpu}.");
             }
 
             foreach (var role in definition.Roles.Where(role => !Security.Roles.TryParse(role, out _)))

@@ -33,10 +33,10 @@ internal sealed class ChildProcess : IDisposable
     public Stream StandardError { get; }
 
     /// <summary>
-    /// Completes when it has exited, with its exit code (128 + the signal's number when a signal ended it), or null
-    /// when something else in this process reaped it first (see <see cref="ChildReaper"/>).
+    /// Completes when it has exited, with its exit code (128 + the signal's number when a signal ended it; null when
+    /// something else in this process reaped it first, see <see cref="ChildReaper"/>) and its resource use.
     /// </summary>
-    public Task<int?> Exited { get; }
+    public Task<ChildExit> Exited { get; }
 
     /// <summary>Starts <paramref name="path"/>; throws <see cref="Win32Exception"/> with exec's error when it cannot run.</summary>
     public static ChildProcess Start(

@@ -4,8 +4,15 @@ using static Plexus.Execution.LinuxInterop;
 namespace Plexus.Execution;
 
 /// <summary>
+/// How a child ended: its exit code (128 + the signal's number when a signal ended it), null when something else
+/// reaped it first; and the CPU time, in seconds, the kernel accounted to it and to the descendants it reaped
+/// (<c>wait4</c>'s rusage).
+/// </summary>
+internal sealed record ChildExit(int? Code, double CpuSeconds);
+
+/// <summary>
 /// Collects the exit status of the processes <see cref="ChildProcess"/> starts: on every SIGCHLD it asks each of
-/// them, and only them, whether it has exited (<c>waitpid</c> without waiting), as .NET does for its own.
+/// them, and only them, whether it has exited (<c>wait4</c> without waiting, which also gives its resource use), as .NET does for its own.
 /// </summary>
 /// <remarks>
 /// .NET reaps every child itself when it runs as process 1 or was started with SIGCHLD ignored; a status taken
@@ -15,11 +22,11 @@ namespace Plexus.Execution;
 internal static class ChildReaper
 {
     private static readonly Lock Gate = new();
-    private static readonly Dictionary<int, TaskCompletionSource<int?>> Running = [];
+    private static readonly Dictionary<int, TaskCompletionSource<ChildExit>> Running = [];
     private static PosixSignalRegistration? s_registration;
 
     /// <summary>Returns a task that completes with the exit code of child <paramref name="pid"/>.</summary>
-    public static Task<int?> WaitForExitAsync(int pid)
+    public static Task<ChildExit> WaitForExitAsync(int pid)
     {
         // Continuations run elsewhere, not under the lock nor on the signal handling thread.
         if (!OperatingSystem.IsLinux())
@@ -27,7 +34,7 @@ internal static class ChildReaper
             throw new PlatformNotSupportedException("Commands run on Linux only.");
         }
 
-        var exited = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var exited = new TaskCompletionSource<ChildExit>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (Gate)
         {
             s_registration ??= PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => ReapExited());
@@ -52,11 +59,12 @@ internal static class ChildReaper
         }
     }
 
-    private static void TryReap(int pid, TaskCompletionSource<int?> exited)
+    private static void TryReap(int pid, TaskCompletionSource<ChildExit> exited)
     {
         int result;
         int status;
-        while ((result = WaitPid(pid, out status, NoHang)) < 0 && Marshal.GetLastPInvokeError() == Interrupted)
+        ResourceUsage usage;
+        while ((result = Wait4(pid, out status, NoHang, out usage)) < 0 && Marshal.GetLastPInvokeError() == Interrupted)
         {
         }
 
@@ -66,7 +74,9 @@ internal static class ChildReaper
         }
 
         Running.Remove(pid);
-        exited.SetResult(result == pid ? ExitCode(status) : null);
+        exited.SetResult(result == pid
+            ? new ChildExit(ExitCode(status), usage.CpuSeconds)
+            : new ChildExit(null, 0));
     }
 
     // The wait status: the signal that ended the process in its low 7 bits, else the exit code in the next byte.

@@ -34,8 +34,16 @@ public static class CommandResults
             Worker = worker,
             StartedAt = startedAt,
             FinishedAt = finishedAt,
+            Resources = outcome.Resources,
         };
     }
+
+    /// <summary>Marks <paramref name="result"/> as ended by a resource limit: an error naming the limit, whatever the exit code.</summary>
+    public static CommandResult LimitExceeded(CommandResult result, string limit) => result with
+    {
+        Status = ResultStatus.Error,
+        Error = $"The command exceeded its {limit} and was stopped.",
+    };
 
     /// <summary>Marks <paramref name="result"/> as stopped on purpose: an error that says why, whatever the exit code.</summary>
     public static CommandResult Stopped(CommandResult result, StopReason reason, TimeSpan? limit) => result with

@@ -22,6 +22,9 @@ public sealed partial class CommandRunner
     [LoggerMessage(Level = LogLevel.Warning, Message = "The live output receiver of {Executable} (pid {Pid}) threw; live output was switched off for this run, capturing went on")]
     private partial void LogReceiverFailed(Exception exception, string executable, int pid);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Executable} (pid {Pid}) exceeded its {Limit}; its process tree was killed")]
+    private partial void LogLimitExceeded(string executable, int pid, string limit);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Run of {Executable} (pid {Pid}) aborted; its process tree was killed")]
     private partial void LogAborted(string executable, int pid);
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Plexus.Actions;
 using Plexus.Commands;
 
 namespace Plexus.Execution;
@@ -11,7 +12,14 @@ namespace Plexus.Execution;
 /// What became of one process: its exit code (128 + the signal's number when a signal ended it), or why it never
 /// ran, its capped output, and whether it ended because a stop was requested.
 /// </summary>
-public sealed record ProcessOutcome(int? ExitCode, string? StartError, CappedOutput Stdout, CappedOutput Stderr, bool Stopped);
+public sealed record ProcessOutcome(int? ExitCode, string? StartError, CappedOutput Stdout, CappedOutput Stderr, bool Stopped)
+{
+    /// <summary>Gets the CPU time and peak memory of the whole process tree; null when no process ran.</summary>
+    public ResourceUse? Resources { get; init; }
+
+    /// <summary>Gets the limit of <see cref="ProcessSpec.Limits"/> the tree went past ("memory limit of 256 MiB"), if it did: the tree was killed.</summary>
+    public string? LimitExceeded { get; init; }
+}
 
 /// <summary>
 /// Runs one process without a shell, in a session and process group of its own, so its whole process tree can
@@ -20,7 +28,8 @@ public sealed record ProcessOutcome(int? ExitCode, string? StartError, CappedOut
 /// command's tree outlives its run: processes it leaves behind are killed when it exits, and a leftover that
 /// keeps the output pipes open cannot hold the run up. Linux only: it uses glibc's posix_spawn and /proc.
 /// </summary>
-public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> options, ILogger<CommandRunner>? logger = null)
+public sealed partial class CommandRunner(
+    IOptionsMonitor<ExecutionOptions> options, ILogger<CommandRunner>? logger = null, RunningCommands? running = null)
 {
     // After the command exits, a process it left behind may still be writing what the command started; the output
     // pipes may stay open this long before the leftovers are killed. A command whose tree ends with it closes the
@@ -84,6 +93,10 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
         {
             var pid = process.Id;
             var tree = new ProcessTree(pid);
+            using var record = running?.Add(tree);
+            var meter = new ResourceMeter(tree, spec.Limits);
+            var meterTicks = new PeriodicTimer(ResourceMeter.FirstSample);
+            var metering = MeterAsync(meter, tree, record, meterTicks);
             var pump = new OutputPump(control.OnOutput);
             var reading = Task.WhenAll(
                 pump.Start(process.StandardOutput, stdout, OutputStream.Stdout),
@@ -93,9 +106,12 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
             try
             {
                 var stopped = await WaitForExitAsync(process, tree, spec, control, cancellationToken).ConfigureAwait(false);
+                meterTicks.Dispose();
+                await metering.ConfigureAwait(false);
 
-                // A stopped tree already had its grace period; otherwise leftovers get the drain window to finish.
-                if (!stopped)
+                // A stopped tree already had its grace period, and one over a limit gets none; otherwise leftovers get the
+                // drain window to finish.
+                if (!stopped && meter.Exceeded is null)
                 {
                     await DrainAsync(reading, cancellationToken).ConfigureAwait(false);
                 }
@@ -121,8 +137,14 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
                     LogReceiverFailed(failure, spec.Executable, pid);
                 }
 
-                int? exitCode = process.Exited.IsCompletedSuccessfully ? process.Exited.Result : null;
-                return new ProcessOutcome(exitCode, null, stdout, stderr, stopped);
+                var exit = process.Exited.IsCompletedSuccessfully ? process.Exited.Result : null;
+                var resources = meter.Final(exit);
+                if (meter.Exceeded is { } limit)
+                {
+                    LogLimitExceeded(spec.Executable, pid, limit);
+                }
+
+                return new ProcessOutcome(exit?.Code, null, stdout, stderr, stopped) { Resources = resources, LimitExceeded = meter.Exceeded };
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -133,6 +155,7 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
             }
             finally
             {
+                meterTicks.Dispose();
                 pump.Close();
                 if (!treeKilled)
                 {
@@ -191,6 +214,23 @@ public sealed partial class CommandRunner(IOptionsMonitor<ExecutionOptions> opti
         }
 
         return true;
+    }
+
+    // Samples the tree until the caller disposes the timer; a tree past a limit is killed at once, without a grace
+    // period (a memory hog must not get time to take the machine down). New members are recorded as they are seen.
+    private static async Task MeterAsync(ResourceMeter meter, ProcessTree tree, RunningCommands.Run? record, PeriodicTimer ticks)
+    {
+        while (await ticks.WaitForNextTickAsync().ConfigureAwait(false))
+        {
+            ticks.Period = TimeSpan.FromTicks(Math.Min(ticks.Period.Ticks * 2, ResourceMeter.SampleInterval.Ticks));
+            var members = meter.Sample();
+            record?.Update(members);
+            if (meter.Exceeded is not null)
+            {
+                tree.Signal(LinuxInterop.SigKill);
+                return;
+            }
+        }
     }
 
     private static async Task DrainAsync(Task reading, CancellationToken abort)

@@ -53,8 +53,17 @@ internal static partial class LinuxInterop
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
-    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
-    public static partial int WaitPid(int pid, out int status, int options);
+    /// <summary>waitpid that also returns the resource use of the reaped child and of the descendants it reaped.</summary>
+    [LibraryImport("libc", EntryPoint = "wait4", SetLastError = true)]
+    public static partial int Wait4(int pid, out int status, int options, out ResourceUsage usage);
+
+    /// <summary>Returns clock ticks per second, the unit of the times in /proc/&lt;pid&gt;/stat.</summary>
+    public static long ClockTicksPerSecond { get; } = SysConf(ClockTicksName) is var ticks and > 0 ? ticks : 100;
+
+    private const int ClockTicksName = 2; // _SC_CLK_TCK
+
+    [LibraryImport("libc", EntryPoint = "sysconf")]
+    private static partial long SysConf(int name);
 
     /// <summary>Returns 0 or the error number (posix_spawn does not set errno).</summary>
     [LibraryImport("libc", EntryPoint = "posix_spawn", StringMarshalling = StringMarshalling.Utf8)]
@@ -98,4 +107,21 @@ internal static partial class LinuxInterop
 
     [LibraryImport("libc", EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Access(string path, int mode);
+}
+
+/// <summary>glibc's <c>struct rusage</c> on 64-bit Linux: two <c>timeval</c>s, then fourteen <c>long</c>s.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct ResourceUsage
+{
+    public long UserSeconds;
+    public long UserMicroseconds;
+    public long SystemSeconds;
+    public long SystemMicroseconds;
+
+    // ru_maxrss … ru_nivcsw: not used, but part of the struct the kernel fills.
+    private readonly long _maxrss, _ixrss, _idrss, _isrss, _minflt, _majflt, _nswap, _inblock, _oublock, _msgsnd, _msgrcv, _nsignals, _nvcsw, _nivcsw;
+
+    /// <summary>Gets user plus system time, in seconds.</summary>
+    public readonly double CpuSeconds =>
+        UserSeconds + SystemSeconds + ((UserMicroseconds + SystemMicroseconds) / 1_000_000.0);
 }

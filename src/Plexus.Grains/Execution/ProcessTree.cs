@@ -4,8 +4,12 @@ using System.Text;
 
 namespace Plexus.Execution;
 
-/// <summary>One line of <c>/proc/&lt;pid&gt;/stat</c>: the fields the runner needs.</summary>
-internal sealed record ProcStat(int Pid, char State, int ParentPid, int Group, int Session, long StartTime)
+/// <summary>
+/// One line of <c>/proc/&lt;pid&gt;/stat</c>: the fields the runner needs. <paramref name="CpuTicks"/> is the user and
+/// system time of the process and of the children it reaped (utime + stime + cutime + cstime), in clock ticks;
+/// <paramref name="ResidentPages"/> its resident set size, in pages.
+/// </summary>
+internal sealed record ProcStat(int Pid, char State, int ParentPid, int Group, int Session, long StartTime, long CpuTicks = 0, long ResidentPages = 0)
 {
     private const int StatBufferBytes = 4096;
 
@@ -57,10 +61,12 @@ internal sealed record ProcStat(int Pid, char State, int ParentPid, int Group, i
 
         // fields[0] is field 3 of proc(5) (state), so field n is fields[n - 3].
         var fields = text[(close + 2)..].Split(' ');
-        if (fields.Length < 20)
+        if (fields.Length < 22)
         {
             return null;
         }
+
+        long Field(int n) => long.Parse(fields[n - 3], CultureInfo.InvariantCulture);
 
         return new ProcStat(
             pid,
@@ -68,7 +74,9 @@ internal sealed record ProcStat(int Pid, char State, int ParentPid, int Group, i
             int.Parse(fields[1], CultureInfo.InvariantCulture),
             int.Parse(fields[2], CultureInfo.InvariantCulture),
             int.Parse(fields[3], CultureInfo.InvariantCulture),
-            long.Parse(fields[19], CultureInfo.InvariantCulture));
+            Field(22),
+            Field(14) + Field(15) + Field(16) + Field(17),
+            Field(24));
     }
 }
 
@@ -80,8 +88,14 @@ internal sealed record ProcStat(int Pid, char State, int ParentPid, int Group, i
 /// </summary>
 internal sealed class ProcessTree
 {
+    private readonly Lock _gate = new();
     private readonly int _root;
     private readonly long? _rootStartTime;
+
+    // Whether processes of the root's session and group count as members while the root itself is gone. True for
+    // a live run; false for a tree recorded by an earlier silo, where the session may have ended long ago and its
+    // id been taken by another process's session since.
+    private readonly bool _sessionWithoutRoot = true;
 
     // Members seen before, by pid and start time (a pid alone may be reused once its process is gone): a member
     // that left the session and then lost its parent is still known here.
@@ -94,8 +108,39 @@ internal sealed class ProcessTree
         _rootStartTime = ProcStat.TryRead(rootPid)?.StartTime;
     }
 
+    /// <summary>
+    /// Tracks the tree an earlier silo recorded: the root as it was (pid and start time) and the members it saw. Only
+    /// what is surely that tree counts: a process with a recorded pid and start time, the root's session and group
+    /// while the root itself still runs, and the descendants of those.
+    /// </summary>
+    public ProcessTree(int rootPid, long rootStartTime, IEnumerable<(int Pid, long StartTime)> knownMembers)
+    {
+        _root = rootPid;
+        _rootStartTime = rootStartTime;
+        _sessionWithoutRoot = false;
+        _seen.Add((rootPid, rootStartTime));
+        _seen.UnionWith(knownMembers);
+    }
+
+    /// <summary>Gets the root's pid.</summary>
+    public int RootPid => _root;
+
+    /// <summary>Gets the root's start time (clock ticks after boot), or null when it was gone before it could be read.</summary>
+    public long? RootStartTime => _rootStartTime;
+
     /// <summary>Returns the members that still run.</summary>
-    public List<ProcStat> RunningMembers()
+    public List<ProcStat> RunningMembers() => [.. Members().Where(m => m.IsRunning)];
+
+    /// <summary>Returns the members, those that exited but were not reaped yet (zombies) included.</summary>
+    public List<ProcStat> Members()
+    {
+        lock (_gate)
+        {
+            return ScanMembers();
+        }
+    }
+
+    private List<ProcStat> ScanMembers()
     {
         var all = ProcStat.ReadAll();
 
@@ -103,7 +148,7 @@ internal sealed class ProcessTree
         // this run's session and group for as long as a member lives. If another process now has that pid, the
         // pid was reused: none of this run's processes is left in the session or group.
         var holder = all.Find(p => p.Pid == _root);
-        var rootPidIsOurs = holder is null || holder.StartTime == _rootStartTime;
+        var rootPidIsOurs = holder is null ? _sessionWithoutRoot : holder.StartTime == _rootStartTime;
 
         var members = new Dictionary<int, ProcStat>();
         foreach (var process in all)
@@ -134,7 +179,7 @@ internal sealed class ProcessTree
             _seen.Add((member.Pid, member.StartTime));
         }
 
-        return [.. members.Values.Where(m => m.IsRunning)];
+        return [.. members.Values];
     }
 
     /// <summary>
@@ -143,12 +188,20 @@ internal sealed class ProcessTree
     /// </summary>
     public int Signal(int signal)
     {
+        lock (_gate)
+        {
+            return SignalMembers(signal);
+        }
+    }
+
+    private int SignalMembers(int signal)
+    {
         if (IsGone())
         {
             return 0;
         }
 
-        var members = RunningMembers();
+        var members = ScanMembers().Where(m => m.IsRunning).ToList();
 
         // The group signal also reaches a member forked after the scan. Only sent while a member is in the group:
         // that member keeps the group id from being reused by an unrelated process.

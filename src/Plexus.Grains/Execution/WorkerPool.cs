@@ -21,6 +21,7 @@ public sealed partial class WorkerPool(
     ILocalSiloDetails silo,
     CommandCatalog catalog,
     CommandRunner runner,
+    RunningCommands running,
     IOptions<ExecutionOptions> options,
     PlexusMetrics metrics,
     TimeProvider time,
@@ -61,8 +62,11 @@ public sealed partial class WorkerPool(
     public void Enqueue(CommandEnvelope envelope) => _queue.Writer.TryWrite((envelope, time.GetUtcNow()));
 
     /// <inheritdoc />
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Before this silo runs anything: a silo killed on this data folder may have left its commands running.
+        await running.KillLeftoversAsync(cancellationToken).ConfigureAwait(false);
+
         // Said once at start, where the operator looks, rather than only in each failed action.
         foreach (var (name, executable, problem) in catalog.Unrunnable())
         {
@@ -70,7 +74,7 @@ public sealed partial class WorkerPool(
         }
 
         ObserveGauges();
-        return base.StartAsync(cancellationToken);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -180,6 +184,7 @@ public sealed partial class WorkerPool(
         try
         {
             spec = catalog.Resolve(action.Command);
+            spec = spec with { Limits = ResourceLimits.Tightest(spec.Limits, action.Limits) };
         }
         catch (CommandRejectedException ex)
         {
@@ -212,7 +217,12 @@ public sealed partial class WorkerPool(
         // The last output and progress reach watchers before the outcome does.
         await SendReportAsync(grain, reporter.Drain(final: true), control).ConfigureAwait(false);
         var result = CommandResults.From(action.Command, action.Attempt, worker, startedAt, time.GetUtcNow(), outcome);
-        return outcome.Stopped && control.Reason is { } reason ? CommandResults.Stopped(result, reason, limit) : result;
+        return outcome switch
+        {
+            { LimitExceeded: { } exceeded } => CommandResults.LimitExceeded(result, exceeded),
+            { Stopped: true } when control.Reason is { } reason => CommandResults.Stopped(result, reason, limit),
+            _ => result,
+        };
     }
 
     // Live output and progress go to the action grain a few times a second, batched, while the command runs; a

@@ -53,6 +53,8 @@ public static class PlexusSiloBuilderExtensions
         services.AddSingleton<ApiKeys>();
         builder.AddIncomingGrainCallFilter<RoleFilter>();
         services.AddSingleton<CommandCatalog>();
+        services.AddOptions<RunningCommandsOptions>();
+        services.AddSingleton<RunningCommands>();
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<WorkerPool>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());

@@ -51,6 +51,7 @@ public static class AwsProfile
         // Its gateway listens on every address: no caller may get in without a key.
         builder.Services.PostConfigure<AuthOptions>(auth => auth.RequireKeys = true);
         return builder
+            .Configure<RunningCommandsOptions>(running => running.Folder = Path.Combine(options.DataDirFullPath, RunningCommandsOptions.FolderName))
             .Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (options.ClusterId, options.ServiceId))
             .Configure<EndpointOptions>(endpoint =>
             {

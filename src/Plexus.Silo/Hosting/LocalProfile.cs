@@ -26,6 +26,7 @@ public static class LocalProfile
     /// <summary>Adds everything but clustering, so the Orleans test host can reuse it.</summary>
     public static ISiloBuilder AddLocalServices(this ISiloBuilder builder, IConfiguration configuration, string dataDir) =>
         builder
+            .Configure<RunningCommandsOptions>(options => options.Folder = Path.Combine(dataDir, RunningCommandsOptions.FolderName))
             .AddSqliteGrainStorage(ActionGrain.StorageName, options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
             .UseSqliteReminders(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
             .UseSqliteActionIndex(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))

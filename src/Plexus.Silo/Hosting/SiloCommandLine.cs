@@ -35,6 +35,12 @@ public static class SiloCommandLine
         without any, loopback callers are the local admin (the Aws profile refuses to start). TLS: Plexus:Tls:Certificate,
         :Key, :Authority. See docs/security.md.
           --help                  show this text
+
+        Limits of one catalog entry's runs (its whole process tree; past one the tree is killed, the attempt Failed):
+          Plexus:Commands:<name>:Limits:MaxMemory    resident memory at one time, e.g. 256MiB, 2GiB
+          Plexus:Commands:<name>:Limits:MaxCpuTime   CPU time, user + system, e.g. 00:10:00
+        Commands left running by a silo killed on the same data folder are killed when it starts again
+        (records under <data-dir>/running).
         """;
 
     /// <summary>Returns an error message for the first flag that is neither known nor a configuration key, else null.</summary>

@@ -18,7 +18,8 @@ internal static class ProcessTable
     /// <summary>Returns the running (not zombie) processes whose environment holds <paramref name="marker"/>.</summary>
     public static List<ProcessEntry> Marked(string marker)
     {
-        var needle = Encoding.UTF8.GetBytes($"{MarkerVariable}={marker}\0");
+        // A whole variable: a silo whose settings name the marker (…__Environment__PLEXUS_TEST_MARKER=…) is not marked.
+        var needle = Encoding.UTF8.GetBytes($"\0{MarkerVariable}={marker}\0");
         var found = new List<ProcessEntry>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -29,7 +30,8 @@ internal static class ProcessTable
 
             try
             {
-                if (File.ReadAllBytes($"{dir}/environ").AsSpan().IndexOf(needle) >= 0
+                byte[] environment = [0, .. File.ReadAllBytes($"{dir}/environ")];
+                if (environment.AsSpan().IndexOf(needle) >= 0
                     && Read(File.ReadAllText($"{dir}/stat"), pid) is { } entry)
                 {
                     found.Add(entry);
