@@ -67,6 +67,7 @@ if (new AuthOptionsValidator().Validate(null, authOptions) is { Failed: true } i
 
 builder.AddSiloHttp(siloOptions);
 var tls = TlsSettings.From(builder.Configuration);
+SiloEndpoints? endpoints = null;
 try
 {
     if (siloOptions.Is(Profiles.Local))
@@ -76,10 +77,12 @@ try
     else if (siloOptions.Is(Profiles.Aws))
     {
         siloOptions.Profile = Profiles.Aws;
-        builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, siloOptions).UsePlexusTls(tls));
+        using var http = new HttpClient();
+        var advertised = endpoints = await SiloEndpoints.ResolveAsync(siloOptions, Environment.GetEnvironmentVariable(SiloEndpoints.MetadataVariable), http);
+        builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, siloOptions, advertised).UsePlexusTls(tls));
     }
 }
-catch (PlexusException ex)
+catch (Exception ex) when (ex is PlexusException or Orleans.Runtime.OrleansConfigurationException)
 {
     Console.Error.WriteLine($"plexus-silo: cannot start: {ex.Message}");
     return 1;
@@ -138,7 +141,7 @@ catch (Exception ex) when (ex is OptionsValidationException or Orleans.Runtime.O
 var execution = host.Services.GetRequiredService<IOptions<ExecutionOptions>>().Value;
 var where = siloOptions.Is(Profiles.Local)
     ? $"gateway 127.0.0.1:{siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}, data {siloOptions.DataDirFullPath}"
-    : $"cluster {siloOptions.ClusterId}, gateway port {siloOptions.GatewayPort}, silo port {siloOptions.SiloPort}";
+    : $"cluster {siloOptions.ClusterId}, {endpoints}";
 where += tls.Enabled ? ", TLS" : "";
 var auth = host.Services.GetRequiredService<ApiKeys>().Required
     ? "API keys required"

@@ -4,6 +4,7 @@ using Orleans.Runtime;
 using Orleans.Utilities;
 using Plexus.Audit;
 using Plexus.Commands;
+using Plexus.Diagnostics;
 using Plexus.Execution;
 using Plexus.Queries;
 using Plexus.Security;
@@ -35,6 +36,7 @@ public sealed partial class ActionGrain(
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
     SiloQueues queues,
+    PlexusMetrics metrics,
     TimeProvider time,
     ILogger<ActionGrain> logger) : Grain, IActionGrain, IActionWorkerGrain, IActionRetentionGrain, IRemindable
 {
@@ -85,6 +87,9 @@ public sealed partial class ActionGrain(
     private ActionSnapshot? Current => state.RecordExists ? state.State : null;
 
     private ExecutionOptions Options => options.Value;
+
+    // The queue an action's metrics are tagged with.
+    private string Queue => Current?.Queue ?? Queues.QueueNames.Default;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -147,6 +152,7 @@ public sealed partial class ActionGrain(
             Published = Publication(now, republished: 0),
         }, AuditOperation.Dispatch, request.Command, request.Submitter));
         LogQueued(Id, request.Command, request.Submitter);
+        metrics.ActionDispatched(Queue);
         await RegisterRecoveryAsync();
         ScheduleCheck();
         await PublishAsync(1);
@@ -205,6 +211,8 @@ public sealed partial class ActionGrain(
             await ExpireAsync();
         }
 
+        // A retry waits from when it was queued again, the first attempt from the dispatch.
+        var queuedSince = Current is { } waiting ? waiting.Published?.At ?? waiting.QueuedAt : default;
         var started = await TransitionAsync(
             ActionStatus.Running,
             current => current.Attempt == attempt,
@@ -217,6 +225,7 @@ public sealed partial class ActionGrain(
 
         _control = control;
         _leaseExpiresAt = time.GetUtcNow() + Options.LeaseDuration;
+        metrics.QueueWaited(time.GetUtcNow() - queuedSince, Queue);
         ScheduleCheck();
         return state.State;
     }
@@ -232,6 +241,7 @@ public sealed partial class ActionGrain(
 
         // Every report, empty ones included, renews the worker's lease.
         _leaseExpiresAt = time.GetUtcNow() + Options.LeaseDuration;
+        metrics.LeaseRenewed();
 
         foreach (var chunk in report.Output)
         {
@@ -397,6 +407,7 @@ public sealed partial class ActionGrain(
                     caller: null));
             if (retrying)
             {
+                metrics.Retried(Queue);
                 LogRetrying(Id, record.Number, record.Outcome, delay.TotalSeconds);
                 ScheduleCheck();
             }
@@ -406,7 +417,7 @@ public sealed partial class ActionGrain(
 
         var final = decision.FinalStatus;
         var finalResult = decision.Error is { } error ? result with { Status = ResultStatus.Error, Error = error } : result;
-        return await TransitionAsync(
+        var ended = await TransitionAsync(
             final,
             current => current.Attempt == record.Number,
             current => Stages.Finish(current, final == ActionStatus.Succeeded, now) with
@@ -415,6 +426,12 @@ public sealed partial class ActionGrain(
                 Result = finalResult,
                 FinishedAt = now,
             });
+        if (ended && decision.Poison)
+        {
+            metrics.PoisonStopped(Queue);
+        }
+
+        return ended;
     }
 
     /// <summary>
@@ -473,6 +490,7 @@ public sealed partial class ActionGrain(
     private Task WorkerLostAsync(ActionSnapshot running, DateTimeOffset now)
     {
         LogWorkerLost(Id, running.Attempt, running.Worker?.Silo);
+        metrics.WorkerLost(Queue);
         var error = $"Worker lost: the worker running attempt {running.Attempt} ({running.Worker?.Silo ?? "unknown"}) was lost: " +
             $"it sent nothing for {Options.LeaseDuration.TotalSeconds:0.###} s (its silo crashed, was stopped or lost contact).";
         var record = new AttemptRecord(running.Attempt, running.Worker, running.StartedAt, now, AttemptOutcome.WorkerLost, null, error);
@@ -528,6 +546,7 @@ public sealed partial class ActionGrain(
         LogTransition(Id, current.Status, to, state.State.Attempt);
         if (to.IsFinal())
         {
+            metrics.ActionFinished(to, Queue);
             _finished?.TrySetResult(state.State);
             _control = null;
             _check?.Dispose();

@@ -4,7 +4,8 @@ namespace Plexus.Actions;
 /// <param name="RetryAfter">The wait before the next attempt is queued; <see langword="null"/> when there is none.</param>
 /// <param name="FinalStatus">The status the action ends in when there is no next attempt.</param>
 /// <param name="Error">An error that replaces the result's own, when the decision itself is the reason (poison, no attempts left).</param>
-public readonly record struct RetryDecision(TimeSpan? RetryAfter, ActionStatus FinalStatus, string? Error = null);
+/// <param name="Poison">Whether the action is stopped as poison: too many of its attempts lost their worker.</param>
+public readonly record struct RetryDecision(TimeSpan? RetryAfter, ActionStatus FinalStatus, string? Error = null, bool Poison = false);
 
 /// <summary>Applies an action's <see cref="RetryPolicy"/> to an attempt that ended.</summary>
 public static class Retries
@@ -58,7 +59,7 @@ public static class Retries
         {
             return new(null, ActionStatus.Failed,
                 $"Stopped as poison: {lost} attempts lost their worker (the most allowed is {policy.MaxLostWorkers}); " +
-                $"the command may be what brings its silo down, so it is not tried again. Last: {ended.Error}");
+                $"the command may be what brings its silo down, so it is not tried again. Last: {ended.Error}", Poison: true);
         }
 
         return policy.RetryOnWorkerLost

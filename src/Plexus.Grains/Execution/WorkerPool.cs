@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -8,6 +9,7 @@ using Orleans.Runtime;
 using Plexus.Actions;
 using Orleans.Streams;
 using Plexus.Commands;
+using Plexus.Diagnostics;
 using Plexus.Queues;
 using Polly;
 using Polly.Retry;
@@ -33,6 +35,7 @@ public sealed partial class WorkerPool(
     CommandRunner runner,
     RunningCommands running,
     IOptions<ExecutionOptions> options,
+    PlexusMetrics metrics,
     TimeProvider time,
     ILogger<WorkerPool> logger) : BackgroundService
 {
@@ -66,7 +69,7 @@ public sealed partial class WorkerPool(
 
     private WorkerInfo Worker => new(silo.SiloAddress.ToString(), Environment.MachineName);
 
-    private KeyValuePair<string, object?> SiloTag => new(WorkerMetrics.SiloTag, silo.SiloAddress.ToString());
+    private string SiloName => silo.SiloAddress.ToString();
 
     /// <summary>Gets when the pool started.</summary>
     public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
@@ -97,7 +100,7 @@ public sealed partial class WorkerPool(
             return;
         }
 
-        _lanes[entry].Envelopes.Writer.TryWrite(envelope);
+        _lanes[entry].Envelopes.Writer.TryWrite((envelope, time.GetUtcNow()));
     }
 
     /// <inheritdoc />
@@ -112,6 +115,7 @@ public sealed partial class WorkerPool(
             LogUnrunnableCommand(name, executable, problem);
         }
 
+        ObserveGauges();
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -175,7 +179,7 @@ public sealed partial class WorkerPool(
     {
         try
         {
-            await foreach (var envelope in lane.Envelopes.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var (envelope, _) in lane.Envelopes.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 if (queues.Draining)
                 {
@@ -224,6 +228,29 @@ public sealed partial class WorkerPool(
         }
     }
 
+    // Read when metrics are collected: busy and free workers, and the envelopes waiting for them, per served queue entry.
+    private void ObserveGauges()
+    {
+        KeyValuePair<string, object?>[] silo = [PlexusMetrics.Tag(PlexusMetrics.SiloTag, SiloName)];
+        var meter = metrics.Meter;
+        meter.CreateObservableGauge("plexus.worker.running", () => new Measurement<int>(_lanes.Values.Sum(l => l.Running), silo), "{command}",
+            "Commands this silo's workers run now.");
+        meter.CreateObservableGauge("plexus.worker.free_slots", () => new Measurement<int>(_lanes.Values.Sum(l => l.Concurrency - l.Running), silo), "{command}",
+            "Workers of this silo free to start a command.");
+        meter.CreateObservableGauge("plexus.queue.depth", () => PerLane(l => l.Envelopes.Reader.Count), "{action}",
+            "Envelopes this silo took from the queue that wait for a free worker.");
+        meter.CreateObservableGauge("plexus.queue.oldest_age", () => PerLane(OldestWaitingSeconds), "s",
+            "How long the oldest envelope waiting for a free worker of this silo has waited (0 when none waits).");
+        meter.CreateObservableGauge("plexus.queue.serving", () => PerLane(_ => State == WorkerPoolState.Running ? 1 : 0), "{silo}",
+            "1 while this silo's worker pool takes work from the queue (running, not draining).");
+
+        IEnumerable<Measurement<T>> PerLane<T>(Func<Lane, T> value) where T : struct =>
+            _lanes.Values.Select(l => new Measurement<T>(value(l), [.. silo, PlexusMetrics.Tag(PlexusMetrics.QueueTag, l.Queue)]));
+    }
+
+    private double OldestWaitingSeconds(Lane lane) =>
+        lane.Envelopes.Reader.TryPeek(out var oldest) ? Math.Max(0, (time.GetUtcNow() - oldest.ArrivedAt).TotalSeconds) : 0;
+
     private async Task RunAttemptAsync(CommandEnvelope envelope, CancellationToken stoppingToken)
     {
         var action = grains.GetGrain<IActionWorkerGrain>(envelope.ActionId);
@@ -245,16 +272,16 @@ public sealed partial class WorkerPool(
         var controlReference = grains.CreateObjectReference<IAttemptControl>(control);
         if (await action.TryStartAsync(envelope.Attempt, worker, controlReference).ConfigureAwait(false) is not { } started)
         {
-            WorkerMetrics.EnvelopesDropped.Add(1, SiloTag);
+            metrics.EnvelopeDropped(SiloName);
             LogDuplicateDropped(envelope.ActionId, envelope.Attempt);
             return;
         }
 
-        WorkerMetrics.AttemptsStarted.Add(1, SiloTag);
+        metrics.AttemptStarted(SiloName);
 
         var result = await RunAsync(action, started, worker, control, stoppingToken).ConfigureAwait(false);
         await _report.ExecuteAsync(async _ => await action.CompleteAsync(result).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
-        WorkerMetrics.AttemptsFinished.Add(1, SiloTag, new KeyValuePair<string, object?>(WorkerMetrics.StatusTag, result.Status));
+        metrics.AttemptFinished(result.Duration, result.Status, envelope.Queue, SiloName);
         LogAttemptFinished(envelope.ActionId, envelope.Attempt, result.Status, result.ExitCode, result.Duration.TotalMilliseconds);
     }
 
@@ -362,6 +389,8 @@ public sealed partial class WorkerPool(
 
         public int Running => Volatile.Read(ref RunningCount);
 
-        public Channel<CommandEnvelope> Envelopes { get; } = Channel.CreateUnbounded<CommandEnvelope>(new() { SingleReader = false });
+        // Envelopes wait here, with when they arrived, for the next free worker of this entry.
+        public Channel<(CommandEnvelope Envelope, DateTimeOffset ArrivedAt)> Envelopes { get; } =
+            Channel.CreateUnbounded<(CommandEnvelope, DateTimeOffset)>(new() { SingleReader = false });
     }
 }

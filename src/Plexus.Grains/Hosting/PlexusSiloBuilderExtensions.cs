@@ -7,6 +7,7 @@ using Orleans.Hosting;
 using Plexus.Actions;
 using Plexus.Audit;
 using Plexus.Commands;
+using Plexus.Diagnostics;
 using Plexus.Execution;
 using Plexus.Queries;
 using Plexus.Security;
@@ -46,6 +47,8 @@ public static class PlexusSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IActionIndex, NoActionIndex>();
         services.TryAddSingleton<IAuditLog, NoAuditLog>();
+        services.AddMetrics();
+        services.TryAddSingleton<PlexusMetrics>();
         services.AddSingleton<AuditTrail>();
 
         // Every client call is checked against the role its contract declares (see RoleFilter).

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
@@ -26,10 +25,15 @@ namespace Plexus.Silo.Hosting;
 public static class AwsProfile
 {
     /// <summary>Configures a silo of a cluster on AWS (or on the local emulators the SDK's endpoint settings name).</summary>
-    public static ISiloBuilder UseAwsProfile(this ISiloBuilder builder, IConfiguration configuration, SiloOptions options)
+    /// <param name="builder">The silo.</param>
+    /// <param name="configuration">The silo's configuration.</param>
+    /// <param name="options">The silo's settings.</param>
+    /// <param name="endpoints">What it announces and listens on (<see cref="SiloEndpoints.ResolveAsync"/>).</param>
+    public static ISiloBuilder UseAwsProfile(this ISiloBuilder builder, IConfiguration configuration, SiloOptions options, SiloEndpoints endpoints)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(endpoints);
         var aws = PlexusAwsSettings.From(configuration);
 
         // Plexus:Aws onto the providers' options: one connection per service, the prefixes that keep deployments apart.
@@ -50,7 +54,15 @@ public static class AwsProfile
         return builder
             .Configure<RunningCommandsOptions>(running => running.Folder = Path.Combine(options.DataDirFullPath, RunningCommandsOptions.FolderName))
             .Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (options.ClusterId, options.ServiceId))
-            .ConfigureEndpoints(AdvertisedAddress(options), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true)
+            .Configure<EndpointOptions>(endpoint =>
+            {
+                // In ECS bridge mode the announced ports are the host's, mapped to the ports the silo listens on.
+                endpoint.AdvertisedIPAddress = endpoints.Address;
+                endpoint.SiloPort = endpoints.SiloPort;
+                endpoint.GatewayPort = endpoints.GatewayPort;
+                endpoint.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, endpoints.ListenSiloPort);
+                endpoint.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, endpoints.ListenGatewayPort);
+            })
             .UseDynamoDbClustering(DynamoDb)
             .AddDynamoDbGrainStorage(ActionGrain.StorageName, DynamoDb)
             .UseDynamoDbReminders(DynamoDb)
@@ -67,20 +79,6 @@ public static class AwsProfile
             .ConfigureServices(services => services.AddKeyedSingleton<ISqsStreamNamespaces>(
                 CommandStreams.ProviderName, (sp, _) => new CommandQueueNamespaces(sp.GetRequiredService<SiloQueues>())))
             .AddPlexusActions(configuration);
-    }
-
-    private static IPAddress AdvertisedAddress(SiloOptions options)
-    {
-        if (options.AdvertisedIp is { Length: > 0 } text)
-        {
-            return IPAddress.TryParse(text, out var address)
-                ? address
-                : throw new Orleans.Runtime.OrleansConfigurationException($"Plexus:AdvertisedIp '{text}' is not an IP address.");
-        }
-
-        // Inside a container the first IPv4 address is the one its peers reach it on (ECS awsvpc gives one per task).
-        return Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
-            ?? IPAddress.Loopback;
     }
 }
 

@@ -40,9 +40,22 @@ public sealed class SiloOptions
     /// </summary>
     public int HttpPort { get; set; } = 8080;
 
+    /// <summary>Gets or sets how a silo running as an ECS task finds its address (<c>Plexus:Ecs</c>).</summary>
+    public EcsOptions Ecs { get; set; } = new();
+
     /// <summary>Gets whether <see cref="Profile"/> is <paramref name="profile"/> (the case does not matter).</summary>
     public bool Is(string profile) => Profiles.Is(Profile, profile);
 
     /// <summary>Gets the full path of <see cref="DataDir"/>.</summary>
     public string DataDirFullPath => Path.GetFullPath(DataDir);
+}
+
+/// <summary>How a silo running as an ECS task finds what to announce; bound from <c>Plexus:Ecs</c>.</summary>
+public sealed class EcsOptions
+{
+    /// <summary>
+    /// Gets or sets the EC2 instance metadata service a silo in ECS bridge or host network mode asks for the instance's
+    /// private address (unless <c>Plexus:AdvertisedIp</c> gives it). Default is <c>http://169.254.169.254</c>.
+    /// </summary>
+    public string InstanceMetadataUrl { get; set; } = "http://169.254.169.254";
 }

@@ -6,15 +6,18 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using Plexus.Diagnostics;
 using Plexus.Silo.Health;
 using Plexus.Silo.Hosting;
 
 namespace Plexus.Silo.Http;
 
 /// <summary>
-/// The silo's one HTTP host (<c>--http-port</c>): health for container health checks and load balancers. Everything
-/// served over HTTP is mapped in <see cref="MapSiloEndpoints"/>.
+/// The silo's one HTTP host (<c>--http-port</c>): health for container health checks and load balancers, and metrics for
+/// Prometheus. Everything served over HTTP is mapped in <see cref="MapSiloEndpoints"/>.
 /// </summary>
 public static class SiloHttp
 {
@@ -23,6 +26,12 @@ public static class SiloHttp
 
     /// <summary>The path of the readiness check: the silo can take work.</summary>
     public const string ReadyPath = "/health/ready";
+
+    /// <summary>The path Prometheus scrapes.</summary>
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>The meter Orleans' own instruments are on (messaging, grains, membership, streams, storage).</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -37,6 +46,9 @@ public static class SiloHttp
         var address = options.Is(Profiles.Local) ? IPAddress.Loopback : IPAddress.Any;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, options.HttpPort));
         builder.Services.AddSiloHealthChecks();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(PlexusMetrics.MeterName, OrleansMeter)
+            .AddPrometheusExporter());
         return builder;
     }
 
@@ -52,6 +64,7 @@ public static class SiloHttp
             Predicate = check => check.Tags.Contains(SiloHealthChecks.ReadyTag),
             ResponseWriter = WriteReportAsync,
         });
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
         return endpoints;
     }
 

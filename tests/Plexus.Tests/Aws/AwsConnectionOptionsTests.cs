@@ -219,7 +219,9 @@ public sealed class AwsConnectionOptionsTests
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddConfiguration(PlexusAwsSection());
-        builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, new Plexus.Silo.Hosting.SiloOptions { AdvertisedIp = "127.0.0.1" }));
+        var options = new Plexus.Silo.Hosting.SiloOptions { AdvertisedIp = "127.0.0.1" };
+        var endpoints = new Plexus.Silo.Hosting.SiloEndpoints(System.Net.IPAddress.Loopback, options.SiloPort, options.GatewayPort, options.SiloPort, options.GatewayPort, "tests");
+        builder.UseOrleans(silo => silo.UseAwsProfile(builder.Configuration, options, endpoints));
         using var host = builder.Build();
 
         foreach (var dynamoDb in new DynamoDbOptions[]

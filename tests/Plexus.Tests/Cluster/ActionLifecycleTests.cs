@@ -1,3 +1,4 @@
+using Plexus.Diagnostics;
 using System.Diagnostics.Metrics;
 using Orleans.Streams;
 using Orleans.TestingHost;
@@ -298,7 +299,7 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
             var silos = cluster.Silos.Select(s => s.SiloAddress.ToString()).ToHashSet(StringComparer.Ordinal);
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == WorkerMetrics.MeterName && instrument.Name == "plexus.worker.envelopes.dropped")
+                if (instrument.Meter.Name == PlexusMetrics.MeterName && instrument.Name == "plexus.worker.envelopes.dropped")
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
@@ -307,7 +308,7 @@ public sealed class ActionLifecycleTests(ClusterFixture fixture)
             {
                 foreach (var tag in tags)
                 {
-                    if (tag is { Key: WorkerMetrics.SiloTag, Value: string silo } && silos.Contains(silo))
+                    if (tag is { Key: PlexusMetrics.SiloTag, Value: string silo } && silos.Contains(silo))
                     {
                         Interlocked.Add(ref _count, value);
                     }

@@ -20,6 +20,9 @@ public sealed class AwsQueueTests : IAsyncLifetime
     private readonly string _workDir = Directory.CreateTempSubdirectory("plexus-aws-queues-").FullName;
     private readonly List<SiloProcess> _silos = [];
 
+    // The Aws profile refuses to start without keys.
+    private const string ApiKey = "aws-queue-test-key-0123456789";
+
     private string ClusterId => $"q-{_run}";
 
     private PlexusAwsSettings Aws => new() { TablePrefix = DynamoDbLocal.TablePrefix($"q{_run}"), QueuePrefix = $"q-{_run}" };
@@ -98,6 +101,8 @@ public sealed class AwsQueueTests : IAsyncLifetime
         {
             ["PLEXUS_PROFILE"] = "aws",
             ["Plexus__ClusterId"] = ClusterId,
+            ["Plexus__Auth__Keys__tests__Key"] = ApiKey,
+            ["Plexus__Auth__Keys__tests__Role"] = "admin",
             ["Plexus__AdvertisedIp"] = "127.0.0.1",
             ["Plexus__Aws__TablePrefix"] = Aws.TablePrefix,
             ["Plexus__Aws__QueuePrefix"] = Aws.QueuePrefix,
@@ -118,5 +123,5 @@ public sealed class AwsQueueTests : IAsyncLifetime
     }
 
     private Task<PlexusConnection> ConnectAsync() =>
-        PlexusConnection.ConnectAsync(o => (o.Profile, o.Aws, o.ClusterId) = (Profiles.Aws, Aws, ClusterId));
+        PlexusConnection.ConnectAsync(o => (o.Profile, o.Aws, o.ClusterId, o.ApiKey) = (Profiles.Aws, Aws, ClusterId, ApiKey));
 }

@@ -85,6 +85,37 @@ public sealed class SiloCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Silo_EcsMetadataWithoutANetwork_Exits1SayingWhatIsWrong()
+    {
+        await using var ecs = await Unit.Ecs.FakeEcsMetadata.StartAsync("""{"Networks": []}""");
+        var environment = new Dictionary<string, string?>
+        {
+            ["PLEXUS_PROFILE"] = "aws",
+            [Plexus.Silo.Hosting.SiloEndpoints.MetadataVariable] = ecs.MetadataUri,
+            ["Plexus__Auth__Keys__tests__Key"] = "ecs-metadata-test-key-0123456789",
+            ["Plexus__Auth__Keys__tests__Role"] = "admin",
+        };
+
+        var result = await ProcessRunner.RunAsync(
+            Binaries.Silo, ["--data-dir", DataDir, "--http-port", "0"], ExitTimeout, environment, _workingDirectory.FullName);
+
+        result.ShouldExit(1);
+        Assert.Contains($"plexus-silo: cannot start: The ECS container metadata (ECS_CONTAINER_METADATA_URI_V4={ecs.MetadataUri}) cannot be used", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("it lists no network of the container", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_InvalidHttpPort_Exits1WithMessage()
+    {
+        var result = await RunSiloAsync("--data-dir", DataDir, "--http-port", "70000");
+
+        result.ShouldExit(1);
+        Assert.Contains("plexus-silo: cannot start: Plexus:HttpPort (--http-port) must be a port from 0 to 65535", result.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(DataDir), "the refused silo created its data folder");
+    }
+
+    [Fact]
     public async Task Silo_AwsProfileWithoutKeys_Exits1WithOneLineAndNoStackTrace()
     {
         var result = await ProcessRunner.RunAsync(

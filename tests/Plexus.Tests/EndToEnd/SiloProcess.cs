@@ -24,9 +24,12 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly List<string> _output = [];
     private Running? _running;
 
-    private SiloProcess(IReadOnlyDictionary<string, string?>? environment)
+    private readonly IReadOnlyList<string> _launcher;
+
+    private SiloProcess(IReadOnlyDictionary<string, string?>? environment, IReadOnlyList<string>? launcher)
     {
         _environment = environment ?? new Dictionary<string, string?>();
+        _launcher = launcher ?? [];
         _root = Directory.CreateTempSubdirectory("plexus-e2e-").FullName;
         DataDir = Path.Combine(_root, "data");
         (SiloPort, GatewayPort) = FreePort.NextPair();
@@ -72,11 +75,12 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts a silo on free ports and a new data folder, and returns once it is ready. <paramref name="environment"/>
-    /// adds settings the way an operator would, e.g. <c>Plexus__LeaseDuration</c>.
+    /// adds settings the way an operator would, e.g. <c>Plexus__LeaseDuration</c>; <paramref name="launcher"/> is a
+    /// program and its arguments that start the silo (e.g. an init in a new process-id namespace).
     /// </summary>
-    public static async Task<SiloProcess> StartNewAsync(IReadOnlyDictionary<string, string?>? environment = null)
+    public static async Task<SiloProcess> StartNewAsync(IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? launcher = null)
     {
-        var silo = new SiloProcess(environment);
+        var silo = new SiloProcess(environment, launcher);
         try
         {
             await silo.StartAsync();
@@ -105,11 +109,12 @@ public sealed class SiloProcess : IAsyncDisposable
             "--http-port", HttpPort.ToString(CultureInfo.InvariantCulture),
             "--concurrency", "2",
         ];
-        Append($"=== {ProcessResult.Describe(Binaries.Silo, arguments)}");
+        string[] command = [.. _launcher, Binaries.Silo, .. arguments];
+        Append($"=== {ProcessResult.Describe(command[0], command[1..])}");
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var kill = new CancellationTokenSource();
-        var process = Cli.Wrap(Binaries.Silo)
-            .WithArguments(arguments)
+        var process = Cli.Wrap(command[0])
+            .WithArguments(command[1..])
             .WithWorkingDirectory(_root)
             .WithEnvironmentVariables(_environment)
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>

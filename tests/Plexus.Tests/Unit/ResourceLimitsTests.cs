@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Plexus.Actions;
 using Plexus.Commands;
 using Plexus.Tests.Unit.Support;
@@ -84,6 +85,22 @@ public sealed class ResourceLimitsTests
 
         Assert.True(result.Failed);
         Assert.Contains("Plexus:Commands:hog:Limits:MaxMemory 'lots' is not a size", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bind_LimitsFromConfiguration_ReachTheEntry()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Plexus:Commands:hog:Executable"] = "plexus-demo",
+            ["Plexus:Commands:hog:Limits:MaxMemory"] = "256MiB",
+            ["Plexus:Commands:hog:Limits:MaxCpuTime"] = "00:10:00",
+        }).Build();
+        var options = new ExecutionOptions();
+
+        configuration.GetSection(ExecutionOptions.SectionName).Bind(options);
+
+        Assert.Equal(new ResourceLimits(256L << 20, TimeSpan.FromMinutes(10)), options.Commands["hog"].Limits.ToLimits());
     }
 
     private static void Validate(ResourceLimits limits) =>
