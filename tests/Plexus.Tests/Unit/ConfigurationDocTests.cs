@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Reflection;
 using Plexus.Aws;
 using Plexus.Commands;
+using Plexus.Security;
 using Plexus.Silo.Hosting;
+using Plexus.Tls;
 
 namespace Plexus.Tests.Unit;
 
@@ -24,6 +26,8 @@ public sealed class ConfigurationDocTests
         (new ExecutionOptions(), ExecutionOptions.SectionName),
         (new ExecutionOptions().Retry, "Plexus:Retry"),
         (new PlexusAwsSettings(), PlexusAwsSettings.SectionName),
+        (new AuthOptions(), AuthOptions.SectionName),
+        (new TlsSettings(), TlsSettings.SectionName),
     ];
 
     public static TheoryData<string, string> Settings()
