@@ -20,7 +20,7 @@ public sealed class SiloStartStopTests
         var (siloPort, gatewayPort) = FreePort.NextPair();
         var output = new StringBuilder();
         var process = Cli.Wrap(Binaries.Silo)
-            .WithArguments(["--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}"])
+            .WithArguments(["--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--http-port", "0"])
             .WithEnvironmentVariables(new Dictionary<string, string?>
             {
                 ["PLEXUS_PROFILE"] = "aws",
@@ -30,13 +30,22 @@ public sealed class SiloStartStopTests
                 ["Plexus__Aws__DynamoDbServiceUrl"] = $"http://127.0.0.1:{port}",
                 ["Plexus__Aws__SqsServiceUrl"] = $"http://127.0.0.1:{port}",
                 ["Plexus__AdvertisedIp"] = "127.0.0.1",
+                ["Plexus__Auth__Keys__tests__Key"] = "start-stop-test-key-0123456789",
+                ["Plexus__Auth__Keys__tests__Role"] = "admin",
             })
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(output))
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync();
 
-        using var accepted = await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        // A silo that ends before it asks DynamoDB anything (a refused setting) fails here with its output, not by the timeout.
+        var connecting = listener.AcceptTcpClientAsync();
+        if (await Task.WhenAny(connecting, process.Task).WaitAsync(TimeSpan.FromSeconds(60)) != connecting)
+        {
+            Assert.Fail($"plexus-silo ended before it called DynamoDB; output:\n{output}");
+        }
+
+        using var accepted = await connecting;
         await Cli.Wrap("kill").WithArguments(["-TERM", $"{process.ProcessId}"]).ExecuteAsync();
         var result = await process.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
