@@ -55,7 +55,11 @@ public static class PlexusSiloBuilderExtensions
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         services.AddSingleton<ApiKeys>();
+        services.AddSingleton<ClusterSecret>();
         builder.AddIncomingGrainCallFilter<RoleFilter>();
+
+        // Silo code is what carries the cluster secret: every grain call of this silo is stamped with it.
+        builder.AddOutgoingGrainCallFilter<SiloCallStamp>();
         services.AddSingleton<CommandCatalog>();
         services.AddOptions<RunningCommandsOptions>();
         services.AddSingleton<RunningCommands>();
