@@ -93,6 +93,7 @@ public static class PlexusSiloBuilderExtensions
             }
         });
         services.AddHostedService<RetentionSweep>();
+        services.AddHostedService<QueueBacklogMetrics>();
         return builder;
     }
 }
