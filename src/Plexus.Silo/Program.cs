@@ -116,6 +116,8 @@ builder.Services.PostConfigure<LoggerFilterOptions>(options =>
         options.Rules.Add(rule);
     }
 });
+// Last, so it wraps every logger provider the host and Orleans registered: no log line carries a configured secret.
+RedactingLoggerProvider.AddSecretRedaction(builder.Services, new ConfiguredSecrets(builder.Configuration));
 await using var host = builder.Build();
 host.MapSiloEndpoints();
 lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();

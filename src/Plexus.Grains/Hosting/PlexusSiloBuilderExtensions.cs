@@ -49,6 +49,7 @@ public static class PlexusSiloBuilderExtensions
         services.TryAddSingleton<IAuditLog, NoAuditLog>();
         services.AddMetrics();
         services.TryAddSingleton<PlexusMetrics>();
+        services.TryAddSingleton(new ConfiguredSecrets(configuration));
         services.AddSingleton<AuditTrail>();
 
         // Every client call is checked against the role its contract declares (see RoleFilter).
