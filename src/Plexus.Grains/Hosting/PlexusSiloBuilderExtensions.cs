@@ -94,6 +94,7 @@ public static class PlexusSiloBuilderExtensions
             }
         });
         services.AddHostedService<RetentionSweep>();
+        services.AddHostedService<RecoverySweep>();
         services.AddHostedService<QueueBacklogMetrics>();
         return builder;
     }
