@@ -93,7 +93,7 @@ public static class ClientCommands
             "dispatch",
             "Run a command on the cluster; follows it live and exits with its exit code unless --async. Several commands run in order " +
             "on one worker as the action's steps. Each command gets PLEXUS_ACTION_ID, PLEXUS_ATTEMPT, PLEXUS_STEP (from 1) and " +
-            "PLEXUS_ARTIFACTS_DIR (an empty folder: the files it writes there are kept with the action) in its environment")
+            "PLEXUS_ARTIFACTS_DIR (an empty folder of the step's own) in its environment")
         {
             command, async, keepGoing, timeout, expires, maxAttempts, retryOnTimeout, retryExitCodes, startOver, idempotencyKey, retention, maxMemory, maxCpuTime, queue, Json,
         };
