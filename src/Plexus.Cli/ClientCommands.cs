@@ -105,6 +105,13 @@ public static class ClientCommands
                 var retry = new RetryOverrides(
                     parse.GetValue(maxAttempts), parse.GetValue(retryOnTimeout), codes is { Length: > 0 } ? codes : null, parse.GetValue(startOver) ? true : null);
                 var commands = parse.GetValue(command)!;
+
+                // The commands take every word that is not a known option, so a mistyped option would land among them.
+                if (commands.FirstOrDefault(c => c.StartsWith('-')) is { } unknown)
+                {
+                    throw new PlexusException($"Unrecognized command or argument '{unknown}' (see plexus-client dispatch --help; a command never starts with '-').");
+                }
+
                 var request = new ActionRequest(
                     commands[0],
                     ActionClient.DefaultSubmitter,
