@@ -89,6 +89,7 @@ public static class PlexusSiloBuilderExtensions
             }
         });
         services.AddHostedService<RetentionSweep>();
+        services.AddHostedService<RecoverySweep>();
         return builder;
     }
 }
