@@ -43,6 +43,12 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             await shared.Silo.DisposeAsync().ConfigureAwait(false);
         }
 
+        // After ours, in the same window; a smoke run's figures would mean nothing next to theirs.
+        if (options.PeersDirectory is { } peers && !options.Quick)
+        {
+            _report.Peers = await new PeerBaselines(peers, log).RunAsync(_report.Errors).ConfigureAwait(false);
+        }
+
         _report.LoadAverageAfter = LoadAverage();
         _report.FinishedAt = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
         return _report;
