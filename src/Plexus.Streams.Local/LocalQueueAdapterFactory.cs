@@ -80,15 +80,19 @@ public sealed class LocalQueueAdapterFactory : IQueueAdapterFactory, IQueueAdapt
 
     private ILocalQueueGrain Partition(QueueId queueId) => _grains.GetGrain<ILocalQueueGrain>($"{Name}/{queueId}");
 
+    // One per pulling agent of a partition; a partition that moves to another silo gets a new one there.
     private sealed class Receiver(ILocalQueueGrain partition, TimeSpan wait) : IQueueAdapterReceiver
     {
+        private readonly Guid _id = Guid.NewGuid();
+
         public Task Initialize(TimeSpan timeout) => Task.CompletedTask;
 
         public async Task<IList<IBatchContainer>> GetQueueMessagesAsync(int maxCount) =>
-            [.. await partition.DequeueAsync(maxCount, wait).ConfigureAwait(false)];
+            [.. await partition.DequeueAsync(_id, maxCount, wait).ConfigureAwait(false)];
 
         public Task MessagesDeliveredAsync(IList<IBatchContainer> messages) => Task.CompletedTask;
 
-        public Task Shutdown(TimeSpan timeout) => Task.CompletedTask;
+        // Its agent stops: a dequeue still waiting in the partition must not take the next batch with it.
+        public Task Shutdown(TimeSpan timeout) => partition.ReleaseAsync(_id).WaitAsync(timeout);
     }
 }

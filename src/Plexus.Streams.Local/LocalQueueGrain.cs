@@ -13,17 +13,37 @@ internal sealed class LocalQueueGrain : Grain, ILocalQueueGrain
     private TaskCompletionSource? _arrived;
     private long _sequence;
 
+    // The receiver batches go to; a waiting dequeue of another one ends empty.
+    private Guid? _reader;
+
     public Task EnqueueAsync(LocalQueueBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         _batches.Enqueue(batch with { Token = new EventSequenceTokenV2(_sequence++) });
-        _arrived?.TrySetResult();
-        _arrived = null;
+        WakeWaiters();
         return Task.CompletedTask;
     }
 
-    public async Task<IReadOnlyList<LocalQueueBatch>> DequeueAsync(int maxCount, TimeSpan wait)
+    public Task ReleaseAsync(Guid receiver)
     {
+        if (_reader == receiver)
+        {
+            _reader = null;
+            WakeWaiters();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<IReadOnlyList<LocalQueueBatch>> DequeueAsync(Guid receiver, int maxCount, TimeSpan wait)
+    {
+        if (_reader != receiver)
+        {
+            // A new reader: the partition moved to it, and the previous one's wait must not take what comes next.
+            _reader = receiver;
+            WakeWaiters();
+        }
+
         if (_batches.Count == 0 && wait > TimeSpan.Zero)
         {
             _arrived ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,6 +53,11 @@ internal sealed class LocalQueueGrain : Grain, ILocalQueueGrain
             }
             catch (TimeoutException)
             {
+            }
+
+            if (_reader != receiver)
+            {
+                return [];
             }
         }
 
@@ -44,5 +69,11 @@ internal sealed class LocalQueueGrain : Grain, ILocalQueueGrain
         }
 
         return taken;
+    }
+
+    private void WakeWaiters()
+    {
+        _arrived?.TrySetResult();
+        _arrived = null;
     }
 }

@@ -139,7 +139,7 @@ public sealed class LocalQueueStreamDeliveryTests(LocalQueueStreamClusterFixture
     public async Task DequeueAsync_EmptyPartitionThenAnEnqueue_ReturnsTheBatchWithoutWaitingOutItsWait()
     {
         var partition = fixture.Cluster.Client.GetGrain<Plexus.Streams.Local.ILocalQueueGrain>($"probe-{Guid.NewGuid():N}");
-        var waiting = partition.DequeueAsync(10, TimeSpan.FromMinutes(2));
+        var waiting = partition.DequeueAsync(Guid.NewGuid(), 10, TimeSpan.FromMinutes(2));
         var streamId = StreamId.Create(StreamProbeConsumerGrain.Namespace, "push");
         await partition.EnqueueAsync(new Plexus.Streams.Local.LocalQueueBatch(streamId, [new StreamProbeEvent(7, TimeSpan.Zero)], null));
 
@@ -147,5 +147,22 @@ public sealed class LocalQueueStreamDeliveryTests(LocalQueueStreamClusterFixture
         var batches = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
         var batch = Assert.Single(batches);
         Assert.Equal(7, Assert.Single(batch.GetEvents<StreamProbeEvent>()).Item1.Number);
+    }
+
+    [Fact]
+    public async Task DequeueAsync_ReaderReleasedWhileWaiting_ItsWaitEndsEmptyAndTheNextReaderGetsTheBatch()
+    {
+        // A partition moving to another silo: its old agent stops while its dequeue waits in the partition.
+        var partition = fixture.Cluster.Client.GetGrain<Plexus.Streams.Local.ILocalQueueGrain>($"probe-{Guid.NewGuid():N}");
+        var (before, after) = (Guid.NewGuid(), Guid.NewGuid());
+        var stale = partition.DequeueAsync(before, 10, TimeSpan.FromMinutes(2));
+        await partition.ReleaseAsync(before);
+
+        var streamId = StreamId.Create(StreamProbeConsumerGrain.Namespace, "moved");
+        await partition.EnqueueAsync(new Plexus.Streams.Local.LocalQueueBatch(streamId, [new StreamProbeEvent(8, TimeSpan.Zero)], null));
+        var taken = await partition.DequeueAsync(after, 10, TimeSpan.Zero);
+
+        Assert.Empty(await stale.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(8, Assert.Single(Assert.Single(taken).GetEvents<StreamProbeEvent>()).Item1.Number);
     }
 }
