@@ -3,6 +3,7 @@ using Polly;
 using Polly.Retry;
 using Plexus.Actions;
 using Plexus.Audit;
+using Plexus.Feed;
 using Plexus.Queries;
 using Plexus.Queues;
 using Plexus.Security;
@@ -91,6 +92,15 @@ public sealed class ActionClient
     /// </summary>
     public IAsyncEnumerable<ActionEvent> WatchAsync(Guid id, CancellationToken cancellationToken = default) =>
         new ActionWatcher(grains, id, identity).WatchAsync(cancellationToken);
+
+    /// <summary>
+    /// Follows every action's changes live, in batches of a few a second (each action at most once per batch, as it is
+    /// now), until <paramref name="cancellationToken"/> is cancelled: what a live table needs. Changes made while the
+    /// cluster was unreachable are not repeated: re-read the listing after an error. The first batch is empty: it comes
+    /// once the subscription stands.
+    /// </summary>
+    public IAsyncEnumerable<IReadOnlyList<ActionChange>> WatchChangesAsync(CancellationToken cancellationToken = default) =>
+        new FeedWatcher(grains, identity).WatchAsync(cancellationToken);
 
     /// <summary>
     /// Lists the actions <paramref name="query"/> selects, newest first, one page at a time (pass the page's

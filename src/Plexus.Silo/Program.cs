@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexus;
 using Plexus.Commands;
+using Plexus.Dashboard;
 using Plexus.Security;
 using Plexus.Silo.Hosting;
 using Plexus.Silo.Http;
@@ -116,6 +117,7 @@ builder.Services.PostConfigure<LoggerFilterOptions>(options =>
     }
 });
 await using var host = builder.Build();
+host.UsePlexusDashboard();
 host.MapSiloEndpoints();
 lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
 try
@@ -150,5 +152,6 @@ Console.WriteLine(
     $"Plexus silo ready (profile {siloOptions.Profile}): {where}, http {string.Join(" ", host.Urls)}, " +
     $"queues {string.Join(",", execution.ServedQueues.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => $"{q.Key}={q.Value}"))}, {auth}, " +
     $"commands: {string.Join(", ", execution.Commands.Keys.Order())}");
+Console.WriteLine($"Dashboard: {host.Urls.First()}/");
 await host.WaitForShutdownAsync();
 return 0;

@@ -6,6 +6,7 @@ using Plexus.Audit;
 using Plexus.Commands;
 using Plexus.Diagnostics;
 using Plexus.Execution;
+using Plexus.Feed;
 using Plexus.Queries;
 using Plexus.Security;
 
@@ -37,6 +38,7 @@ public sealed partial class ActionGrain(
     ILocalSiloDetails silo,
     SiloQueues queues,
     PlexusMetrics metrics,
+    ActionFeed feed,
     TimeProvider time,
     ILogger<ActionGrain> logger) : Grain, IActionGrain, IActionWorkerGrain, IActionRetentionGrain, IRemindable
 {
@@ -591,6 +593,7 @@ public sealed partial class ActionGrain(
         }
 
         _observers.Notify(o => o.OnChanged(after));
+        feed.Publish(after);
         return after;
     }
 

@@ -9,6 +9,7 @@ using Plexus.Audit;
 using Plexus.Commands;
 using Plexus.Diagnostics;
 using Plexus.Execution;
+using Plexus.Feed;
 using Plexus.Queries;
 using Plexus.Security;
 
@@ -89,6 +90,10 @@ public static class PlexusSiloBuilderExtensions
             }
         });
         services.AddHostedService<RetentionSweep>();
+
+        // Every action's changes, batched for the live feed dashboards subscribe to.
+        services.AddSingleton<ActionFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<ActionFeed>());
         return builder;
     }
 }

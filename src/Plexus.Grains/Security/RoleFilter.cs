@@ -22,13 +22,19 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, IClusterMembershi
 {
     private const string HostedClientPrefix = "hosted-";
 
+    // The name refusals give code in a silo's process that calls for an end user.
+    private const string InSiloService = "silo";
+
     /// <inheritdoc />
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
 
         // Orleans' own protocols (manifests, directories, gateways) run on system targets that every client needs.
-        if (SystemTargetGrainId.IsSystemTargetGrainId(context.TargetId) || IsSiloCode(context.SourceId))
+        // Code in a silo's process that calls for an end user (the dashboard the silo serves) is held to that user's
+        // role like a service key is; the rest of the silo's code is trusted.
+        var forEndUser = IsHostedClient(context.SourceId) && RequestContext.Get(CallerContext.EndUserKey) is not null;
+        if (SystemTargetGrainId.IsSystemTargetGrainId(context.TargetId) || (IsSiloCode(context.SourceId) && !forEndUser))
         {
             await context.Invoke();
             return;
@@ -40,7 +46,7 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, IClusterMembershi
         RequestContext.Remove(CallerContext.IdentityKey);
         RequestContext.Remove(CallerContext.RoleKey);
 
-        var (caller, refusal) = Check(context.InterfaceMethod, presented);
+        var (caller, refusal) = Check(context.InterfaceMethod, presented, forEndUser);
         if (refusal is not null)
         {
             await RefuseAsync(context, caller, refusal);
@@ -56,7 +62,7 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, IClusterMembershi
     }
 
     // Returns the caller and, when the call is refused, why. An empty name is the local admin, who names itself.
-    private (Caller? Caller, string? Refusal) Check(MethodInfo? method, string? presented)
+    private (Caller? Caller, string? Refusal) Check(MethodInfo? method, string? presented, bool inSilo)
     {
         var contract = method?.DeclaringType;
         var what = contract is null ? "this call" : $"{contract.Name}.{method!.Name}";
@@ -72,6 +78,11 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, IClusterMembershi
             return (new Caller("", Role.Admin), null);
         }
 
+        if (inSilo)
+        {
+            return ForEndUser(new Caller(InSiloService, Role.Service), required, what);
+        }
+
         if (presented is not { Length: > 0 })
         {
             return (null, $"{what} needs an API key with the {required.Name()} role, and none was sent: pass --api-key-file <file> or set PLEXUS_API_KEY (client library: PlexusClientOptions.ApiKey).");
@@ -82,6 +93,12 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, IClusterMembershi
             return (null, $"{what} needs an API key with the {required.Name()} role, and the key sent is not one this cluster knows.");
         }
 
+        return ForEndUser(key, required, what);
+    }
+
+    // The caller a call of an authenticated key is: the key's, or the end user a service key names.
+    private static (Caller? Caller, string? Refusal) ForEndUser(Caller key, Role required, string what)
+    {
         var caller = key;
         var endUser = RequestContext.Get(CallerContext.EndUserKey) as string;
         var endUserRole = RequestContext.Get(CallerContext.EndUserRoleKey) as string;
@@ -125,16 +142,15 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, IClusterMembershi
     }
 
     // A grain or a system target, or the client a silo of this cluster hosts for its own services.
-    private bool IsSiloCode(GrainId? source)
+    private bool IsSiloCode(GrainId? source) =>
+        source is { IsDefault: false } id && (!GrainTypePrefix.IsClient(id) || IsHostedClient(id));
+
+    // The client a live silo of this cluster hosts: calls from code in the silo's process that is not a grain.
+    private bool IsHostedClient(GrainId? source)
     {
-        if (source is not { IsDefault: false } id)
+        if (source is not { IsDefault: false } id || !GrainTypePrefix.IsClient(id))
         {
             return false;
-        }
-
-        if (!GrainTypePrefix.IsClient(id))
-        {
-            return true;
         }
 
         var key = id.Key.ToString();
