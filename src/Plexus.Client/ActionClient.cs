@@ -95,7 +95,7 @@ public sealed class ActionClient
 
     /// <summary>
     /// Follows every action's changes live, in batches of a few a second (each action at most once per batch, as it is
-    /// now), until <paramref name="cancellationToken"/> is cancelled: what a live table needs. Changes made while the
+    /// now, and each action's changes in the order of their versions), until <paramref name="cancellationToken"/> is cancelled: what a live table needs. Changes made while the
     /// cluster was unreachable are not repeated: re-read the listing after an error. The first batch is empty: it comes
     /// once the subscription stands.
     /// </summary>

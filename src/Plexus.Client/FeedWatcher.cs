@@ -13,6 +13,9 @@ internal sealed class FeedWatcher(IGrainFactory grains, CallerIdentity identity)
     // A reader that falls this far behind (a stalled browser connection) loses the oldest batches, not the silo's memory.
     private const int MaxPendingBatches = 1000;
 
+    // How many actions' last versions are remembered to drop overtaken changes; past it the memory starts afresh.
+    private const int MaxTrackedActions = 100_000;
+
     public async IAsyncEnumerable<IReadOnlyList<ActionChange>> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var batches = Channel.CreateBounded<IReadOnlyList<ActionChange>>(
@@ -30,9 +33,25 @@ internal sealed class FeedWatcher(IGrainFactory grains, CallerIdentity identity)
             var lifetime = await ActionClient.Call(identity, () => feed.SubscribeAsync(reference), cancellationToken).ConfigureAwait(false);
             renewals = RenewAsync(feed, reference, lifetime, batches.Writer, stop.Token);
             yield return [];
+            var latest = new Dictionary<Guid, long>();
             await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return batch;
+                // Pushes to a client's observer may overtake each other: an action's change older than one passed on is dropped.
+                if (latest.Count > MaxTrackedActions)
+                {
+                    latest.Clear();
+                }
+
+                var newer = batch.Where(change => !latest.TryGetValue(change.Id, out var seen) || change.Version > seen).ToList();
+                foreach (var change in newer)
+                {
+                    latest[change.Id] = change.Version;
+                }
+
+                if (newer.Count > 0)
+                {
+                    yield return newer;
+                }
             }
         }
         finally
