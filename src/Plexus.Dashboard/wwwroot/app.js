@@ -340,7 +340,7 @@ function renderDetail(action) {
     s.completedAt ? span(new Date(s.completedAt) - new Date(s.startedAt)) : "", s.message ?? "",
   ]);
   rows($("#attempts tbody"), action.attempts ?? [], (a) => [
-    a.attempt, a.outcome, a.exitCode ?? "", a.worker?.silo ?? "", time(a.startedAt),
+    a.number, a.outcome, a.exitCode ?? "", a.worker?.silo ?? "", time(a.startedAt),
     a.finishedAt ? span(new Date(a.finishedAt) - new Date(a.startedAt)) : "", a.error ?? "",
   ]);
   const r = action.result;

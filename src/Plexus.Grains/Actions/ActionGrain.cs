@@ -20,12 +20,13 @@ namespace Plexus.Actions;
 /// </summary>
 /// <remarks>
 /// Recovery: the worker running an attempt holds a lease that its reports renew. While the action is not
-/// final a durable reminder wakes the grain even after its silo died; a lapsed lease then counts as a lost
-/// worker and the retry policy decides between a new attempt and failing, and a queued action whose envelope
-/// may have been lost with a silo is published again.
+/// final the silos' <see cref="RecoverySweep"/> wakes the grain even after its silo died (a durable reminder does
+/// while its index entry is behind, or without an index); a lapsed lease then counts as a lost worker and the
+/// retry policy decides between a new attempt and failing, and a queued action whose envelope may have been lost
+/// with a silo is published again.
 /// <para>
 /// Memory: an action that nobody follows leaves memory while it is queued and once it is final (see
-/// <see cref="DeactivateWhenUnwatched"/>); a worker, a watcher, a reader or the reminder brings it back.
+/// <see cref="DeactivateWhenUnwatched"/>); a worker, a watcher, a reader or the recovery sweep brings it back.
 /// </para>
 /// </remarks>
 public sealed partial class ActionGrain(
@@ -40,7 +41,7 @@ public sealed partial class ActionGrain(
     PlexusMetrics metrics,
     ActionFeed feed,
     TimeProvider time,
-    ILogger<ActionGrain> logger) : Grain, IActionGrain, IActionWorkerGrain, IActionRetentionGrain, IRemindable
+    ILogger<ActionGrain> logger) : Grain, IActionGrain, IActionWorkerGrain, IActionRetentionGrain, IActionRecoveryGrain, IRemindable
 {
     /// <summary>The name of the grain storage that holds actions.</summary>
     public const string StorageName = "actions";
@@ -51,7 +52,7 @@ public sealed partial class ActionGrain(
     // Progress is pushed live on every report but stored at most this often; stage changes and outcomes at once.
     private static readonly TimeSpan ProgressPersistInterval = TimeSpan.FromSeconds(2);
 
-    // The durable reminder that wakes an unfinished action after a crash or restart.
+    // The durable reminder that wakes an unfinished action the recovery sweep might not find (see NeedsReminder).
     private const string RecoveryReminder = "recovery";
 
     // A queued action is published again after a recovery interval, then after doubling waits up to this, so a
@@ -83,6 +84,10 @@ public sealed partial class ActionGrain(
 
     // Whether the last index update failed: the recovery reminder then stays until the entry is caught up.
     private bool _indexBehind;
+
+    // The recovery sweep finds unfinished actions through the index: one whose entry may be behind (or a silo without
+    // an index) needs a reminder of its own.
+    private bool NeedsReminder => _indexBehind || index is NoActionIndex;
 
     private Guid Id => this.GetPrimaryKey();
 
@@ -155,7 +160,11 @@ public sealed partial class ActionGrain(
         }, AuditOperation.Dispatch, request.Command, request.Submitter));
         LogQueued(Id, request.Command, request.Submitter);
         metrics.ActionDispatched(Queue);
-        await RegisterRecoveryAsync();
+        if (NeedsReminder)
+        {
+            await RegisterRecoveryAsync();
+        }
+
         ScheduleCheck();
         await PublishAsync(1);
         DeactivateWhenUnwatched();
@@ -173,6 +182,9 @@ public sealed partial class ActionGrain(
         _hasRecovery = true;
         return CheckAsync();
     }
+
+    /// <inheritdoc />
+    public Task RecoverAsync() => CheckAsync();
 
     /// <inheritdoc />
     public Task<ActionSnapshot?> GetAsync() => Task.FromResult(Current);
@@ -446,7 +458,11 @@ public sealed partial class ActionGrain(
         var now = time.GetUtcNow();
         if (Current is not { } current)
         {
-            await UnregisterRecoveryAsync();
+            if (_hasRecovery)
+            {
+                await UnregisterRecoveryAsync();
+            }
+
             return;
         }
 
@@ -459,7 +475,7 @@ public sealed partial class ActionGrain(
 
         if (current.Status.IsFinal())
         {
-            if (!_indexBehind)
+            if (_hasRecovery && !_indexBehind)
             {
                 await UnregisterRecoveryAsync();
             }
@@ -553,7 +569,7 @@ public sealed partial class ActionGrain(
             _control = null;
             _check?.Dispose();
             _recentOutput.Clear();
-            if (!_indexBehind)
+            if (_hasRecovery && !_indexBehind)
             {
                 await UnregisterRecoveryAsync();
             }
@@ -612,6 +628,11 @@ public sealed partial class ActionGrain(
         {
             _indexBehind = true;
             LogIndexFailed(ex, Id, action.Version);
+            if (!_hasRecovery)
+            {
+                // The sweep may not find it now: a reminder of its own keeps it until the entry is caught up.
+                await RegisterRecoveryAsync();
+            }
         }
     }
 
@@ -723,8 +744,8 @@ public sealed partial class ActionGrain(
             return;
         }
 
-        // Without the reminder nothing would wake it again to expire or publish it once more.
-        if (!_hasRecovery)
+        // Without the sweep or a reminder nothing would wake it again to expire or publish it once more.
+        if (NeedsReminder && !_hasRecovery)
         {
             return;
         }

@@ -75,8 +75,9 @@ public sealed class ExecutionOptions
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Gets or sets how often the durable reminder of an unfinished action checks on it, so it recovers after
-    /// a silo crash or restart (<c>Plexus:RecoveryInterval</c>). Default is 1 minute.
+    /// Gets or sets how often the silos' recovery sweep checks on every unfinished action, so it recovers after
+    /// a silo crash or restart (<c>Plexus:RecoveryInterval</c>); also the period of the reminder an action keeps
+    /// while its index entry is behind. Default is 1 minute.
     /// </summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -90,6 +90,7 @@ public static class PlexusSiloBuilderExtensions
             }
         });
         services.AddHostedService<RetentionSweep>();
+        services.AddHostedService<RecoverySweep>();
 
         // Every action's changes, batched for the live feed dashboards subscribe to.
         services.AddSingleton<ActionFeed>();

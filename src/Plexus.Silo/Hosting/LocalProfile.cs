@@ -5,22 +5,23 @@ using Plexus.Actions;
 using Plexus.Execution;
 using Plexus.Hosting;
 using Plexus.Persistence.Sqlite.Hosting;
+using Plexus.Streams.Local;
 
 namespace Plexus.Silo.Hosting;
 
 /// <summary>
 /// The embedded default: one silo on localhost, action state, reminders, the action index and the audit log in SQLite
-/// under the data folder, in-memory streams.
+/// under the data folder, command streams on local queues that wake their reader at once (<see cref="LocalQueueAdapterFactory"/>).
 /// </summary>
 public static class LocalProfile
 {
     /// <summary>The file, under the data folder, that holds grain state.</summary>
     public const string DatabaseFile = "plexus.db";
 
-    /// <summary>How often the silo looks for new command envelopes on its in-memory queues.</summary>
-    public static readonly TimeSpan PollPeriod = TimeSpan.FromMilliseconds(10);
+    // After a receive that waited and saw nothing, the next one starts this soon; an enqueue meanwhile waits in the queue.
+    private static readonly TimeSpan RewaitPeriod = TimeSpan.FromMilliseconds(1);
 
-    /// <summary>How many in-memory queues carry command envelopes; a client that publishes on the streams must use as many.</summary>
+    /// <summary>How many local queues carry command envelopes; a client that publishes on the streams must use as many.</summary>
     public const int QueueCount = 1;
 
     /// <summary>Adds everything but clustering, so the Orleans test host can reuse it.</summary>
@@ -31,17 +32,19 @@ public static class LocalProfile
             .UseSqliteReminders(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
             .UseSqliteActionIndex(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
             .UseSqliteAuditLog(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
-            .AddMemoryStreams(CommandStreams.ProviderName, streams =>
-            {
-                streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            .AddLocalQueueStreams(
+                CommandStreams.ProviderName,
+                // One queue: this profile has one silo, which pulls every queue anyway.
+                queue => queue.QueueCount = QueueCount,
+                streams =>
+                {
+                    streams.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
 
-                // The pulling agent polls each memory queue on a timer, 100 ms by default: that was most of a dispatch's
-                // latency (an envelope waited 50 ms on average before a worker saw it). Polling every 10 ms makes it 5 ms.
-                // One queue instead of the default eight keeps an idle silo's polling near what it was (100 reads a
-                // second instead of 80): this profile has one silo, which pulls every queue anyway.
-                streams.ConfigurePartitioning(QueueCount);
-                streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = PollPeriod));
-            })
+                    // Memory streams polled their queues every 10 ms, which was half a dispatch's latency and an idle
+                    // silo's main cost. The receiver now waits for the enqueue itself, so the agent's timer only matters
+                    // after a wait that saw nothing: it then asks again almost at once.
+                    streams.ConfigurePullingAgent(agent => agent.Configure(options => options.GetQueueMsgsTimerPeriod = RewaitPeriod));
+                })
             .AddPlexusActions(configuration);
 
     /// <summary>Configures a whole single-node cluster on localhost.</summary>

@@ -56,13 +56,22 @@ public sealed class ActionIndexTests : IAsyncLifetime
         var queued = await _silos.Cluster.Client.GetGrain<IActionGrain>(id).SubmitAsync(request);
         var final = await _silos.Actions.FinalAsync(queued.Id);
         var listedWhileFailing = await ListedAsync(id);
+
+        // The recovery sweep cannot find an action the index lacks: it keeps a reminder of its own meanwhile.
+        var remindersWhileFailing = await RemindersAsync(id);
         FailingIndex.Heal(id);
         var caughtUp = await Poll.UntilAsync(() => ListedAsync(id), item => item?.Status == ActionStatus.Succeeded, TimeSpan.FromSeconds(30), "the index entry to be caught up");
+        await Poll.UntilAsync(() => RemindersAsync(id), count => count == 0, TimeSpan.FromSeconds(30), "the action's reminder to go once its entry is caught up");
 
         Assert.Equal(ActionStatus.Succeeded, final.Status);
         Assert.Null(listedWhileFailing);
+        Assert.Equal(1, remindersWhileFailing);
         Assert.Equal(ActionListItem.From(final), caughtUp);
     }
+
+    private async Task<int> RemindersAsync(Guid id) =>
+        (await _silos.Cluster.Silos[0].SiloHost.Services.GetRequiredService<IReminderTable>()
+            .ReadRows(_silos.Cluster.Client.GetGrain<IActionGrain>(id).GetGrainId())).Reminders.Count;
 
     // The silo's index, whose updates for a chosen action fail while a test says so.
     private sealed class FailingIndex(IActionIndex inner) : IActionIndex

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 using Plexus.Actions;
@@ -36,7 +38,12 @@ public sealed class ActionMemoryTests : IAsyncLifetime
         var queued = await Actions.DispatchAsync(new ActionRequest("echo ran", "tests"));
         await UntilNotInMemoryAsync(queued.Id, "after its dispatch");
 
-        // Reading it brings it back; the recovery reminder's next check (which publishes it again) lets it go.
+        // Nothing per action in the reminder table: the recovery sweep finds it through the action index.
+        var reminders = Cluster.Silos[0].SiloHost.Services.GetRequiredService<IReminderTable>();
+        var grainId = Cluster.Client.GetGrain<IActionGrain>(queued.Id).GetGrainId();
+        Assert.Empty((await reminders.ReadRows(grainId)).Reminders);
+
+        // Reading it brings it back; the recovery sweep's next check (which publishes it again) lets it go.
         await Actions.UntilAsync(queued.Id, a => a.Published is { Republished: > 0 }, "a recovery check to publish it again");
         await UntilNotInMemoryAsync(queued.Id, "after a recovery check");
 

@@ -9,7 +9,7 @@ namespace Plexus.Tests.Cluster;
 
 /// <summary>
 /// Builds in-process Orleans clusters whose silos are configured exactly as the embedded default (SQLite
-/// state and reminders in one shared data folder, memory streams, the worker pool) with a small test catalog.
+/// state and reminders in one shared data folder, local queue streams, the worker pool) with a small test catalog.
 /// </summary>
 public static class TestClusters
 {
@@ -51,7 +51,7 @@ public static class TestClusters
             configureSilo?.Invoke(silo);
         });
         // A client that publishes (some tests do) must spread envelopes over the same queues the silos pull.
-        builder.ConfigureClient(client => client.AddMemoryStreams(CommandStreams.ProviderName, streams => streams.ConfigurePartitioning(LocalProfile.QueueCount)));
+        builder.ConfigureClient(client => client.AddLocalQueueStreams(CommandStreams.ProviderName, queue => queue.QueueCount = LocalProfile.QueueCount));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

@@ -130,3 +130,22 @@ public sealed class SqsStreamDeliveryTests(SqsClusterFixture fixture) : StreamDe
 [Trait(Category.Name, Category.Aws)]
 [Collection(MemoryStreamClusterCollection.Name)]
 public sealed class MemoryStreamDeliveryTests(MemoryStreamClusterFixture fixture) : StreamDeliveryContractTests(fixture);
+
+[Trait(Category.Name, Category.Cluster)]
+[Collection(LocalQueueStreamClusterCollection.Name)]
+public sealed class LocalQueueStreamDeliveryTests(LocalQueueStreamClusterFixture fixture) : StreamDeliveryContractTests(fixture)
+{
+    [Fact]
+    public async Task DequeueAsync_EmptyPartitionThenAnEnqueue_ReturnsTheBatchWithoutWaitingOutItsWait()
+    {
+        var partition = fixture.Cluster.Client.GetGrain<Plexus.Streams.Local.ILocalQueueGrain>($"probe-{Guid.NewGuid():N}");
+        var waiting = partition.DequeueAsync(10, TimeSpan.FromMinutes(2));
+        var streamId = StreamId.Create(StreamProbeConsumerGrain.Namespace, "push");
+        await partition.EnqueueAsync(new Plexus.Streams.Local.LocalQueueBatch(streamId, [new StreamProbeEvent(7, TimeSpan.Zero)], null));
+
+        // Woken by the enqueue: well inside the two minutes it would otherwise wait.
+        var batches = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        var batch = Assert.Single(batches);
+        Assert.Equal(7, Assert.Single(batch.GetEvents<StreamProbeEvent>()).Item1.Number);
+    }
+}

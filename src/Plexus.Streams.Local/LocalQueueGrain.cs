@@ -1,0 +1,48 @@
+using Orleans.Providers.Streams.Common;
+
+namespace Plexus.Streams.Local;
+
+/// <summary>
+/// Holds one partition in memory. Its receiver keeps a dequeue waiting here, so an enqueue is handed on at once
+/// instead of at the next poll, and an idle queue costs one call per wait instead of a poll every few milliseconds.
+/// The receiver's calls keep the activation busy, so it is not collected while it holds batches.
+/// </summary>
+internal sealed class LocalQueueGrain : Grain, ILocalQueueGrain
+{
+    private readonly Queue<LocalQueueBatch> _batches = new();
+    private TaskCompletionSource? _arrived;
+    private long _sequence;
+
+    public Task EnqueueAsync(LocalQueueBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        _batches.Enqueue(batch with { Token = new EventSequenceTokenV2(_sequence++) });
+        _arrived?.TrySetResult();
+        _arrived = null;
+        return Task.CompletedTask;
+    }
+
+    public async Task<IReadOnlyList<LocalQueueBatch>> DequeueAsync(int maxCount, TimeSpan wait)
+    {
+        if (_batches.Count == 0 && wait > TimeSpan.Zero)
+        {
+            _arrived ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            try
+            {
+                await _arrived.Task.WaitAsync(wait);
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        var count = maxCount < 0 ? _batches.Count : Math.Min(maxCount, _batches.Count);
+        var taken = new LocalQueueBatch[count];
+        for (var i = 0; i < count; i++)
+        {
+            taken[i] = _batches.Dequeue();
+        }
+
+        return taken;
+    }
+}
