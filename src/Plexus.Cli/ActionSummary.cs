@@ -71,6 +71,15 @@ public static class ActionSummary
             }
         }
 
+        if (action.Steps.Count > 1)
+        {
+            Line(text, "steps", action.KeepGoing ? $"{action.Steps.Count}, all run (--keep-going)" : $"{action.Steps.Count}, the first failure skips the rest");
+            foreach (var step in action.Steps)
+            {
+                Line(text, $"  {step.Number}.", StepLine(step));
+            }
+        }
+
         if (action.Result is { } result)
         {
             Line(text, "result", result.ExitCode is { } code ? $"{result.Status}, exit code {code}" : result.Status);
@@ -94,6 +103,18 @@ public static class ActionSummary
     public static string? Forgotten(ActionSnapshot action) => action.ForgottenAt is { } at
         ? $"Action {action.Id} ended {action.Status} on {Time(action.FinishedAt ?? at)} and was removed on {Time(at)}, its retention of {Days(action.Retention)} having run out: its request, output and result are no longer kept."
         : null;
+
+    private static string StepLine(StepInfo step)
+    {
+        var code = step.ExitCode is { } exit ? $", exit code {exit}" : "";
+        var ran = step.Duration is { } duration ? $", ran {Seconds(duration)}" : "";
+        var stage = step is { Status: StepStatus.Running, Stages: [.., var current] }
+            ? $", stage {current.Name}" + (current.Percent is { } percent ? $" {percent.ToString("0", CultureInfo.InvariantCulture)}%" : "")
+            : "";
+        var attempt = step.Attempt is { } number ? $" (attempt {number})" : "";
+        var error = step.Error is { } e && step.Status != StepStatus.Succeeded ? $": {e}" : "";
+        return $"{step.Status}{code}{ran}{stage}{attempt}  {step.Command}{error}";
+    }
 
     private static string Resources(ResourceUse use) =>
         $"CPU {use.CpuSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s, peak memory {ByteSize.Format(use.PeakMemoryBytes)}";

@@ -50,7 +50,21 @@ public static class ClientCommands
 
     private static Command Dispatch()
     {
-        var command = new Argument<string>("command") { Description = "The command to run, quoted as one argument, e.g. \"demo --items 50\"" };
+        var command = new Argument<string[]>("command")
+        {
+            Description = "The command to run, quoted as one argument, e.g. \"demo --items 50\"; several run in order on one worker as the action's steps",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var keepGoing = new Option<bool>("--keep-going")
+        {
+            Description = "Run every step even after one failed (the action then fails); by default the first failure skips the rest",
+            Arity = ArgumentArity.Zero,
+        };
+        var startOver = new Option<bool>("--start-over")
+        {
+            Description = "A retry runs every step again; by default it resumes at the step that failed (steps that succeeded are not run again)",
+            Arity = ArgumentArity.Zero,
+        };
         var async = new Option<bool>("--async") { Description = "Print the action id and return at once instead of waiting", Arity = ArgumentArity.Zero };
         var timeout = new Option<double?>("--timeout") { Description = "Run-time limit of the command, in seconds" };
         var expires = new Option<double?>("--expires") { Description = "Queue deadline, in seconds: not started by then, the action ends Expired" };
@@ -75,18 +89,31 @@ public static class ClientCommands
         {
             Description = $"The queue it waits in; only silos serving it run it, e.g. gpu or eval/accuracy (default {QueueNames.Default})",
         };
-        var dispatch = new Command("dispatch", "Run a command on the cluster; follows it live and exits with its exit code unless --async")
+        var dispatch = new Command(
+            "dispatch",
+            "Run a command on the cluster; follows it live and exits with its exit code unless --async. Several commands run in order " +
+            "on one worker as the action's steps. Each command gets PLEXUS_ACTION_ID, PLEXUS_ATTEMPT, PLEXUS_STEP (from 1) and " +
+            "PLEXUS_ARTIFACTS_DIR (an empty folder of the step's own) in its environment")
         {
-            command, async, timeout, expires, maxAttempts, retryOnTimeout, retryExitCodes, idempotencyKey, retention, maxMemory, maxCpuTime, queue, Json,
+            command, async, keepGoing, timeout, expires, maxAttempts, retryOnTimeout, retryExitCodes, startOver, idempotencyKey, retention, maxMemory, maxCpuTime, queue, Json,
         };
         dispatch.SetAction((parse, cancellationToken) => WithInput(
             parse,
             () =>
             {
                 var codes = parse.GetValue(retryExitCodes);
-                var retry = new RetryOverrides(parse.GetValue(maxAttempts), parse.GetValue(retryOnTimeout), codes is { Length: > 0 } ? codes : null);
+                var retry = new RetryOverrides(
+                    parse.GetValue(maxAttempts), parse.GetValue(retryOnTimeout), codes is { Length: > 0 } ? codes : null, parse.GetValue(startOver) ? true : null);
+                var commands = parse.GetValue(command)!;
+
+                // The commands take every word that is not a known option, so a mistyped option would land among them.
+                if (commands.FirstOrDefault(c => c.StartsWith('-')) is { } unknown)
+                {
+                    throw new PlexusException($"Unrecognized command or argument '{unknown}' (see plexus-client dispatch --help; a command never starts with '-').");
+                }
+
                 var request = new ActionRequest(
-                    parse.GetValue(command)!,
+                    commands[0],
                     ActionClient.DefaultSubmitter,
                     Seconds(parse.GetValue(timeout), "--timeout"),
                     Seconds(parse.GetValue(expires), "--expires"),
@@ -96,6 +123,8 @@ public static class ClientCommands
                     Limits(parse.GetValue(maxMemory), parse.GetValue(maxCpuTime)))
                 {
                     Queue = QueueNames.Require(parse.GetValue(queue)),
+                    Steps = commands.Length > 1 ? commands : null,
+                    KeepGoing = parse.GetValue(keepGoing),
                 };
                 RequestRules.Check(request);
                 return request;
@@ -249,7 +278,8 @@ public static class ClientCommands
         var id = new Argument<string>("id") { Description = "The action id" };
         var stderr = new Option<bool>("--stderr") { Description = "The standard error instead of the standard output", Arity = ArgumentArity.Zero };
         var tail = new Option<int?>("--tail") { Description = "Only the last N lines" };
-        var output = new Command("output", "Print an action's stored output, raw, exactly as kept") { id, stderr, tail };
+        var step = new Option<int?>("--step") { Description = "Only the output of step N (from 1) of an action of several commands" };
+        var output = new Command("output", "Print an action's stored output, raw, exactly as kept; of every step in order for an action of several commands") { id, stderr, tail, step };
         output.SetAction((parse, cancellationToken) => WithActionId(parse, id, cancellationToken, async (connection, actionId) =>
         {
             if (parse.GetValue(tail) is < 0)
@@ -264,13 +294,34 @@ public static class ClientCommands
                 return ExitCodes.Ok;
             }
 
+            if (parse.GetValue(step) is { } number)
+            {
+                if (action.Steps.Find(s => s.Number == number) is not { } chosen)
+                {
+                    throw new PlexusException($"Action {actionId} has {Math.Max(action.Steps.Count, 1)} step(s); --step must be 1 to {Math.Max(action.Steps.Count, 1)}, not {number}.");
+                }
+
+                if (chosen.Status is StepStatus.Pending or StepStatus.Running or StepStatus.Skipped)
+                {
+                    Console.Error.WriteLine($"plexus-client: step {number} of action {actionId} is {chosen.Status}; its output is stored when it ends.");
+                    return ExitCodes.Ok;
+                }
+
+                var stepText = parse.GetValue(stderr) ? chosen.Stderr : chosen.Stdout;
+                Console.Out.Write(parse.GetValue(tail) is { } stepLines ? OutputText.Tail(stepText, stepLines) : stepText);
+                return ExitCodes.Ok;
+            }
+
             if (action.Result is not { } result)
             {
                 Console.Error.WriteLine($"plexus-client: action {actionId} is {action.Status}; its output is stored when its attempt ends (follow it live with: plexus-client watch {actionId}).");
                 return ExitCodes.Ok;
             }
 
-            var text = parse.GetValue(stderr) ? result.Stderr : result.Stdout;
+            // An action of several commands: every step's output in order (each step's alone with --step N).
+            var text = action.Steps.Count > 1
+                ? string.Concat(action.Steps.Select(s => parse.GetValue(stderr) ? s.Stderr : s.Stdout))
+                : parse.GetValue(stderr) ? result.Stderr : result.Stdout;
             Console.Out.Write(parse.GetValue(tail) is { } lines ? OutputText.Tail(text, lines) : text);
             return ExitCodes.Ok;
         }));
@@ -305,8 +356,9 @@ public static class ClientCommands
         // Output that ended before we subscribed was not pushed to us: show the stored copy.
         if (!json && !view.ShowedOutput && final.Result is { } result)
         {
-            Console.Out.Write(ProtocolLineFilter.Strip(result.Stdout));
-            Console.Error.Write(ProtocolLineFilter.Strip(result.Stderr));
+            var several = final.Steps.Count > 1;
+            Console.Out.Write(ProtocolLineFilter.Strip(several ? string.Concat(final.Steps.Select(s => s.Stdout)) : result.Stdout));
+            Console.Error.Write(ProtocolLineFilter.Strip(several ? string.Concat(final.Steps.Select(s => s.Stderr)) : result.Stderr));
         }
 
         return ExitCodeOf(final);

@@ -85,6 +85,12 @@ public sealed class LiveView(bool json)
             text.Append(CultureInfo.InvariantCulture, $" attempt {action.Attempt} ended {action.Attempts.LastOrDefault()?.Outcome}; attempt {action.Attempt + 1} in {wait:0.#} s");
         }
 
+        // An action of several commands says which step runs and how far all of them are.
+        if (action.Steps.Count > 1 && action.Steps.Find(s => s.Status == StepStatus.Running) is { } step)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" step {step.Number}/{action.Steps.Count} ({action.Percent ?? 0:0}% of all)");
+        }
+
         if (action.Stages.LastOrDefault() is { } stage)
         {
             text.Append(CultureInfo.InvariantCulture, $" {stage.Name}");

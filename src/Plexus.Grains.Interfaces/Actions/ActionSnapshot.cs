@@ -105,4 +105,16 @@ public sealed record ActionSnapshot
     /// these and its catalog entry's.
     /// </summary>
     [Id(40)] public ResourceLimits? Limits { get; init; }
+
+    /// <summary>
+    /// Gets the steps: the dispatch's commands, run in order on one worker, each with its own result. One for an action
+    /// of one command; empty only for an action stored before actions had steps.
+    /// </summary>
+    [Id(41)] public System.Collections.Immutable.ImmutableList<StepInfo> Steps { get; init; } = [];
+
+    /// <summary>Gets whether every step runs even after one failed (the action then fails); by default the first failure skips the rest.</summary>
+    [Id(42)] public bool KeepGoing { get; init; }
+
+    /// <summary>Gets the files the steps wrote under <c>$PLEXUS_ARTIFACTS_DIR</c> and that were kept, per attempt, in order.</summary>
+    [Id(43)] public System.Collections.Immutable.ImmutableList<ArtifactInfo> Artifacts { get; init; } = [];
 }

@@ -25,12 +25,13 @@ public interface IAttemptControl : IGrainObserver
     void Stop(StopReason reason);
 }
 
-/// <summary>What a worker sends while its attempt runs: the output and progress since its last report.</summary>
+/// <summary>What a worker sends while its attempt runs: the output and progress of step <see cref="Step"/> since its last report.</summary>
 [GenerateSerializer, Alias("plexus.AttemptReport")]
 public sealed record AttemptReport(
     [property: Id(0)] int Attempt,
     [property: Id(1)] IReadOnlyList<OutputChunk> Output,
-    [property: Id(2)] IReadOnlyList<ProgressUpdate> Progress);
+    [property: Id(2)] IReadOnlyList<ProgressUpdate> Progress,
+    [property: Id(3)] int Step = 1);
 
 /// <summary>The answer to a cancel request.</summary>
 /// <param name="Accepted">Whether the request changes anything (false: the action had already ended).</param>

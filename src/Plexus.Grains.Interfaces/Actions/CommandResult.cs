@@ -49,6 +49,15 @@ public sealed record CommandResult
     /// <summary>Gets the CPU time and peak memory of the attempt's whole process tree, once a process ran.</summary>
     [Id(20)] public ResourceUse? Resources { get; init; }
 
+    /// <summary>Gets the step this result belongs to, from 1; for an action's result, the step that decided it.</summary>
+    [Id(21)] public int Step { get; init; } = 1;
+
+    /// <summary>Gets the files the step wrote under <c>$PLEXUS_ARTIFACTS_DIR</c> that were kept.</summary>
+    [Id(22)] public IReadOnlyList<ArtifactInfo> Artifacts { get; init; } = [];
+
+    /// <summary>Gets the files under <c>$PLEXUS_ARTIFACTS_DIR</c> that were not kept, and why.</summary>
+    [Id(23)] public IReadOnlyList<ArtifactRefusal> ArtifactsRefused { get; init; } = [];
+
     /// <summary>Gets how long the attempt ran.</summary>
     public TimeSpan Duration => FinishedAt - StartedAt;
 

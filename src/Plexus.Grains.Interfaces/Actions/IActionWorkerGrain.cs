@@ -28,6 +28,15 @@ public interface IActionWorkerGrain : IGrainWithGuidKey
     Task<bool> ReportAsync(AttemptReport report);
 
     /// <summary>
+    /// Records the result of step <see cref="CommandResult.Step"/> of the running attempt when more steps follow it, and
+    /// returns the number of the step to run next, or <see langword="null"/> when the worker runs no more and
+    /// reports the attempt with <see cref="CompleteAsync"/> (a failure without keep-going, a cancel, a stop, or no
+    /// step left to run). The last step goes to <see cref="CompleteAsync"/> directly.
+    /// </summary>
+    [Alias("CompleteStep")]
+    Task<int?> CompleteStepAsync(CommandResult result);
+
+    /// <summary>
     /// Records the result of the running attempt <see cref="CommandResult.Attempt"/>. Returns
     /// <see langword="false"/> when that attempt is no longer the running one (the report is late and ignored).
     /// </summary>

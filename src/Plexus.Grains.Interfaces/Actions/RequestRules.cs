@@ -37,7 +37,23 @@ public static class RequestRules
             throw new CommandRejectedException(CommandRules.Empty, "The command is empty: give a command name and its arguments.");
         }
 
-        CommandText.Split(request.Command);
+        if (request.Steps is null)
+        {
+            CommandText.Split(request.Command);
+        }
+        else
+        {
+            if (StepsProblem(request) is { } stepsProblem)
+            {
+                throw new PlexusException(stepsProblem);
+            }
+
+            for (var i = 0; i < request.Steps.Count; i++)
+            {
+                CheckStep(request.Steps[i], i + 1);
+            }
+        }
+
         if (Problem(request) is { } problem)
         {
             throw new PlexusException(problem);
@@ -63,6 +79,34 @@ public static class RequestRules
             ?? SpanProblem(request.Retention, "retention", MaxRetention)
             ?? RetryProblem(request.Retry);
     }
+
+    // One bad step refuses the whole action; the message says which step it is.
+    private static void CheckStep(string? command, int number)
+    {
+        try
+        {
+            if (command is null)
+            {
+                throw new CommandRejectedException(CommandRules.Empty, "The command is empty: give a command name and its arguments.");
+            }
+
+            CommandText.Split(command);
+        }
+        catch (CommandRejectedException rejected)
+        {
+            throw new CommandRejectedException(rejected.Rule, $"Step {number}: {rejected.Message}");
+        }
+    }
+
+    private static string? StepsProblem(ActionRequest request) => request.Steps switch
+    {
+        null => null,
+        { Count: 0 } => "The steps are empty: give at least one command, or none for an action of its command alone.",
+        { Count: > ActionRequest.MaxSteps } steps => $"An action may have at most {ActionRequest.MaxSteps} steps; there are {steps.Count}.",
+        [var first, ..] when first != request.Command =>
+            "The first step must be the request's command: dispatch ActionRequest.Of(commands, submitter), or leave the steps out.",
+        _ => null,
+    };
 
     private static string? SpanProblem(TimeSpan? value, string what, TimeSpan max) => value switch
     {

@@ -31,12 +31,19 @@ public sealed record RetryPolicy
     /// </summary>
     [Id(6)] public int MaxLostWorkers { get; init; } = 3;
 
+    /// <summary>
+    /// Gets whether a retry runs every step of the action again. By default it resumes at the step that failed: steps
+    /// that succeeded are not run again. Default is no.
+    /// </summary>
+    [Id(7)] public bool StartOver { get; init; }
+
     /// <summary>Gets this policy with <paramref name="overrides"/> applied.</summary>
     public RetryPolicy With(RetryOverrides? overrides) => overrides is null ? this : this with
     {
         MaxAttempts = overrides.MaxAttempts ?? MaxAttempts,
         RetryOnTimeout = overrides.RetryOnTimeout ?? RetryOnTimeout,
         RetryExitCodes = overrides.RetryExitCodes is { } codes ? [.. codes.Distinct().Order()] : RetryExitCodes,
+        StartOver = overrides.StartOver ?? StartOver,
     };
 
     /// <summary>Describes what is wrong with the policy, or returns <see langword="null"/> when it is usable.</summary>

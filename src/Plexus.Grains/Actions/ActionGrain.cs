@@ -129,7 +129,10 @@ public sealed partial class ActionGrain(
             retry = ActionRequests.Validate(request, Id, catalog, Options.Retry);
             if (caller is not null)
             {
-                catalog.Authorize(request.Command, caller);
+                foreach (var command in request.Commands)
+                {
+                    catalog.Authorize(command, caller);
+                }
             }
 
             await RequireQueueRoomAsync(request.Submitter);
@@ -156,6 +159,8 @@ public sealed partial class ActionGrain(
             IdempotencyKey = request.IdempotencyKey,
             Queue = Queues.QueueNames.Require(request.Queue),
             Limits = request.Limits,
+            Steps = ActionSteps.Create(request.Commands),
+            KeepGoing = request.KeepGoing,
             Published = Publication(now, republished: 0),
         }, AuditOperation.Dispatch, request.Command, request.Submitter));
         LogQueued(Id, request.Command, request.Submitter);
@@ -230,7 +235,7 @@ public sealed partial class ActionGrain(
         var started = await TransitionAsync(
             ActionStatus.Running,
             current => current.Attempt == attempt,
-            current => current with { StartedAt = time.GetUtcNow(), Worker = worker });
+            current => ActionSteps.Start(current with { StartedAt = time.GetUtcNow(), Worker = worker }, ActionSteps.ResumeAt(current), attempt, time.GetUtcNow()));
         if (!started)
         {
             LogStartRefused(Id, attempt, worker.Silo, Current?.Status);
@@ -265,7 +270,7 @@ public sealed partial class ActionGrain(
 
         if (report.Progress.Count > 0)
         {
-            var next = Stages.Apply(current, report.Progress, time.GetUtcNow());
+            var next = ActionSteps.ApplyProgress(Stages.Apply(current, report.Progress, time.GetUtcNow()), report.Step, report.Progress, time.GetUtcNow());
             var store = next.Stages.Count != current.Stages.Count || time.GetUtcNow() - _lastPersisted >= ProgressPersistInterval;
             await UpdateAsync(_ => next, store);
         }
@@ -355,6 +360,8 @@ public sealed partial class ActionGrain(
                     Submitter = "",
                     Result = null,
                     Stages = [],
+                    Steps = [],
+                    Artifacts = [],
                     Attempts = [],
                     Worker = null,
                     IdempotencyKey = null,
@@ -382,14 +389,38 @@ public sealed partial class ActionGrain(
     }
 
     /// <inheritdoc />
-    public Task<bool> CompleteAsync(CommandResult result)
+    public async Task<int?> CompleteStepAsync(CommandResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
         if (Current is not { Status: ActionStatus.Running } current || current.Attempt != result.Attempt)
         {
+            return null;
+        }
+
+        _leaseExpiresAt = time.GetUtcNow() + Options.LeaseDuration;
+        var recorded = ActionSteps.Record(current, result);
+        var next = ActionSteps.Next(recorded, result);
+        if (next is { } number)
+        {
+            recorded = ActionSteps.Start(recorded, number, result.Attempt, time.GetUtcNow());
+            recorded = recorded with { Percent = ActionSteps.Percent(recorded.Steps), EstimatedCompletion = null };
+        }
+
+        await UpdateAsync(_ => recorded);
+        return next;
+    }
+
+    /// <inheritdoc />
+    public Task<bool> CompleteAsync(CommandResult last)
+    {
+        ArgumentNullException.ThrowIfNull(last);
+        if (Current is not { Status: ActionStatus.Running } current || current.Attempt != last.Attempt)
+        {
             return Task.FromResult(false);
         }
 
+        // The last step's own result is recorded on it; the action's result is the step that decided the attempt.
+        var result = ActionSteps.Outcome(ActionSteps.Record(current, last), last);
         var outcome = result.StoppedBy switch
         {
             StopReason.Cancelled => AttemptOutcome.Cancelled,
@@ -397,16 +428,20 @@ public sealed partial class ActionGrain(
             StopReason.Drained => AttemptOutcome.Drained,
             _ => result.IsSuccess ? AttemptOutcome.Succeeded : AttemptOutcome.Failed,
         };
-        var record = new AttemptRecord(result.Attempt, result.Worker, result.StartedAt, result.FinishedAt, outcome, result.ExitCode, result.Error, result.Resources);
-        return EndAttemptAsync(record, result);
+        var record = new AttemptRecord(result.Attempt, result.Worker, current.StartedAt ?? result.StartedAt, result.FinishedAt, outcome, result.ExitCode, result.Error, result.Resources);
+        return EndAttemptAsync(record, result with { StartedAt = current.StartedAt ?? result.StartedAt }, last);
     }
 
     /// <summary>
     /// Ends the running attempt with <paramref name="record"/>: a new attempt after the policy's backoff when
     /// <see cref="Retries.Decide"/> allows one, otherwise the final status with <paramref name="result"/>.
     /// </summary>
-    private async Task<bool> EndAttemptAsync(AttemptRecord record, CommandResult result)
+    /// <param name="record">The attempt as it ended.</param>
+    /// <param name="result">The action's result of the attempt.</param>
+    /// <param name="last">The result of the last step the attempt ran, recorded on that step; none for a lost worker.</param>
+    private async Task<bool> EndAttemptAsync(AttemptRecord record, CommandResult result, CommandResult? last = null)
     {
+        ActionSnapshot WithStep(ActionSnapshot current) => last is null ? current : ActionSteps.Record(current, last);
         var now = time.GetUtcNow();
         var decision = Retries.Decide(state.State, record);
         if (decision.RetryAfter is { } delay)
@@ -415,7 +450,7 @@ public sealed partial class ActionGrain(
                 ActionStatus.Retrying,
                 current => current.Attempt == record.Number,
                 current => Audited(
-                    current with { Attempts = current.Attempts.Add(record), Result = result, NextAttemptAt = now + delay },
+                    WithStep(current) with { Attempts = current.Attempts.Add(record), Result = result, NextAttemptAt = now + delay },
                     AuditOperation.Retry,
                     $"attempt {record.Number} ended {record.Outcome}; attempt {record.Number + 1} in {delay.TotalSeconds:0.##} s",
                     caller: null));
@@ -434,7 +469,7 @@ public sealed partial class ActionGrain(
         var ended = await TransitionAsync(
             final,
             current => current.Attempt == record.Number,
-            current => Stages.Finish(current, final == ActionStatus.Succeeded, now) with
+            current => Stages.Finish(WithStep(current), final == ActionStatus.Succeeded, now) with
             {
                 Attempts = current.Attempts.Add(record),
                 Result = finalResult,
@@ -529,6 +564,7 @@ public sealed partial class ActionGrain(
                 Worker = null,
                 NextAttemptAt = null,
                 Stages = [],
+                Steps = ActionSteps.Reset(current.Steps, current.Retry.StartOver),
                 Percent = null,
                 EstimatedCompletion = null,
                 Published = Publication(time.GetUtcNow(), republished: 0),
@@ -556,10 +592,12 @@ public sealed partial class ActionGrain(
         }
 
         // The publication is recovery bookkeeping of a queued attempt: it goes with the status that needs it.
+        // A step still running ends with its attempt: every way an attempt or the action ends passes here.
         await UpdateAsync(_ =>
         {
             var changed = change(current);
-            return changed with { Status = to, Published = to == ActionStatus.Queued ? changed.Published : null };
+            var steps = to.IsFinal() || to == ActionStatus.Retrying ? ActionSteps.Finish(changed.Steps, to, changed.Result?.Error, time.GetUtcNow()) : changed.Steps;
+            return changed with { Status = to, Steps = steps, Published = to == ActionStatus.Queued ? changed.Published : null };
         });
         LogTransition(Id, current.Status, to, state.State.Attempt);
         if (to.IsFinal())

@@ -23,8 +23,22 @@ public static class ActionRequests
         }
 
         Queues.QueueNames.Require(request.Queue);
-        var spec = catalog.Resolve(request.Command);
-        RequireWithin(request.Limits, spec.Limits, CommandCatalog.NameOf(request.Command));
+        for (var i = 0; i < request.Commands.Count; i++)
+        {
+            var command = request.Commands[i];
+            ProcessSpec spec;
+            try
+            {
+                spec = catalog.Resolve(command);
+            }
+            catch (CommandRejectedException rejected) when (request.Commands.Count > 1)
+            {
+                throw new CommandRejectedException(rejected.Rule, $"Step {i + 1}: {rejected.Message}");
+            }
+
+            RequireWithin(request.Limits, spec.Limits, CommandCatalog.NameOf(command));
+        }
+
         var retry = defaults.With(request.Retry);
         return retry.Problem() is { } problem ? throw new PlexusException(problem) : retry;
     }
@@ -42,7 +56,8 @@ public static class ActionRequests
             throw new PlexusException($"Action {existing.Id} already exists; dispatch with a new id.");
         }
 
-        if (existing.Command != request.Command)
+        if (existing.Command != request.Command || (existing.Steps.Count > 1) != (request.Commands.Count > 1)
+            || (existing.Steps.Count > 1 && !existing.Steps.Select(s => s.Command).SequenceEqual(request.Commands)))
         {
             throw new PlexusException(
                 $"The idempotency key '{key}' was already used for action {existing.Id} with the command '{existing.Command}'; use another key for another command.");

@@ -14,7 +14,18 @@ public static class Stages
     /// </summary>
     public static ActionSnapshot Apply(ActionSnapshot action, IEnumerable<ProgressUpdate> updates, DateTimeOffset now)
     {
-        var stages = action.Stages;
+        ArgumentNullException.ThrowIfNull(action);
+        var stages = Apply(action.Stages, updates, now);
+        var stage = stages.Count > 0 ? stages[^1] : null;
+        return action with { Stages = stages, Percent = stage?.Percent, EstimatedCompletion = stage is null ? null : Estimate(stage, now) };
+    }
+
+    /// <summary>Applies <paramref name="updates"/> to a list of stages (an action's, or one step's), as <see cref="Apply(ActionSnapshot, IEnumerable{ProgressUpdate}, DateTimeOffset)"/> does.</summary>
+    public static System.Collections.Immutable.ImmutableList<StageInfo> Apply(
+        System.Collections.Immutable.ImmutableList<StageInfo> stages, IEnumerable<ProgressUpdate> updates, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(stages);
+        ArgumentNullException.ThrowIfNull(updates);
         foreach (var update in updates)
         {
             var at = update.At ?? now;
@@ -43,8 +54,7 @@ public static class Stages
             }
         }
 
-        var stage = stages.Count > 0 ? stages[^1] : null;
-        return action with { Stages = stages, Percent = stage?.Percent, EstimatedCompletion = stage is null ? null : Estimate(stage, now) };
+        return stages;
     }
 
     /// <summary>

@@ -8,8 +8,9 @@ namespace Plexus.Execution;
 /// Collects what a running attempt produces between two reports to its action grain: output decoded as
 /// UTF-8 (a character split across reads is kept whole) and the progress found in it. Thread-safe: the
 /// stdout and stderr readers add, the report loop drains. Progress is stamped with the time its line was read.
+/// One reporter serves one step of the attempt.
 /// </summary>
-public sealed class AttemptReporter(int attempt, TimeProvider time)
+public sealed class AttemptReporter(int attempt, TimeProvider time, int step = 1)
 {
     private readonly Lock _gate = new();
     private readonly StreamState _stdout = new("stdout");
@@ -62,7 +63,7 @@ public sealed class AttemptReporter(int attempt, TimeProvider time)
                 return null;
             }
 
-            var report = new AttemptReport(attempt, [.. _output], [.. _progress]);
+            var report = new AttemptReport(attempt, [.. _output], [.. _progress], step);
             _output.Clear();
             _progress.Clear();
             return report;
@@ -70,7 +71,7 @@ public sealed class AttemptReporter(int attempt, TimeProvider time)
     }
 
     /// <summary>Returns a report without output or progress: it only says the attempt is still alive.</summary>
-    public AttemptReport Heartbeat() => new(attempt, [], []);
+    public AttemptReport Heartbeat() => new(attempt, [], [], step);
 
     private void Stamp(IEnumerable<ProgressUpdate> updates)
     {

@@ -40,6 +40,36 @@ public static class CommandEnvironment
         return environment;
     }
 
+    /// <summary>The variable that holds the id of the action a command runs for.</summary>
+    public const string ActionIdVariable = "PLEXUS_ACTION_ID";
+
+    /// <summary>The variable that holds the attempt number, from 1.</summary>
+    public const string AttemptVariable = "PLEXUS_ATTEMPT";
+
+    /// <summary>The variable that holds the step number, from 1.</summary>
+    public const string StepVariable = "PLEXUS_STEP";
+
+    /// <summary>The variable that names the empty folder whose files are kept with the action when the step ends.</summary>
+    public const string ArtifactsDirVariable = "PLEXUS_ARTIFACTS_DIR";
+
+    /// <summary>
+    /// Returns <paramref name="spec"/> with what its command knows of its action on top of its entry's environment:
+    /// <c>PLEXUS_ACTION_ID</c>, <c>PLEXUS_ATTEMPT</c>, <c>PLEXUS_STEP</c> and <c>PLEXUS_ARTIFACTS_DIR</c>. They win over a
+    /// catalog entry's variables of the same name, so a command can trust them.
+    /// </summary>
+    public static ProcessSpec ForStep(ProcessSpec spec, Guid actionId, int attempt, int step, string artifactsDir)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal)
+        {
+            [ActionIdVariable] = actionId.ToString(),
+            [AttemptVariable] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [StepVariable] = step.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [ArtifactsDirVariable] = artifactsDir,
+        };
+        return spec with { Environment = environment };
+    }
+
     private static Dictionary<string, string> Current()
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -279,35 +279,33 @@ public sealed partial class WorkerPool(
 
         metrics.AttemptStarted(SiloName);
 
-        var result = await RunAsync(action, started, worker, control, stoppingToken).ConfigureAwait(false);
+        var result = await RunStepsAsync(action, started, worker, control, stoppingToken).ConfigureAwait(false);
         await _report.ExecuteAsync(async _ => await action.CompleteAsync(result).ConfigureAwait(false), stoppingToken).ConfigureAwait(false);
         metrics.AttemptFinished(result.Duration, result.Status, envelope.Queue, SiloName);
         LogAttemptFinished(envelope.ActionId, envelope.Attempt, result.Status, result.ExitCode, result.Duration.TotalMilliseconds);
     }
 
     private async Task<CommandResult> RunAsync(
-        IActionWorkerGrain grain, ActionSnapshot action, WorkerInfo worker, AttemptControl control, CancellationToken stoppingToken)
+        IActionWorkerGrain grain, ActionSnapshot action, (int Number, string Command) step, WorkerInfo worker, AttemptControl control, CancellationToken stoppingToken)
     {
         var startedAt = time.GetUtcNow();
         ProcessSpec spec;
         try
         {
-            spec = catalog.Resolve(action.Command);
+            spec = catalog.Resolve(step.Command);
             spec = spec with { Limits = ResourceLimits.Tightest(spec.Limits, action.Limits) };
         }
         catch (CommandRejectedException ex)
         {
             // Accepted by a silo whose catalog had the command, but this silo's catalog lacks it.
-            return CommandResults.Refused(action.Command, action.Attempt, worker, startedAt, $"This worker cannot run it: {ex.Message}");
+            return CommandResults.Refused(step.Command, action.Attempt, worker, startedAt, $"This worker cannot run it: {ex.Message}") with { Step = step.Number };
         }
 
+        // The run-time limit covers the whole attempt, every step of it: RunStepsAsync starts its timer.
         var limit = action.Timeout ?? options.Value.DefaultTimeout;
-        if (limit is { } runTimeLimit)
-        {
-            control.StopAfter(runTimeLimit, time);
-        }
-
-        var reporter = new AttemptReporter(action.Attempt, time);
+        using var artifacts = StepArtifacts.Create(action.Id, action.Attempt, step.Number);
+        spec = CommandEnvironment.ForStep(spec, action.Id, action.Attempt, step.Number, artifacts.Folder);
+        var reporter = new AttemptReporter(action.Attempt, time, step.Number);
         var reportTicks = new PeriodicTimer(ReportInterval, time);
         var reporting = ReportLoopAsync(grain, reporter, control, reportTicks);
         var run = new RunControl { Stop = control.Stopping, GracePeriod = options.Value.StopGracePeriod, OnOutput = reporter.Add };
@@ -325,7 +323,7 @@ public sealed partial class WorkerPool(
 
         // The last output and progress reach watchers before the outcome does.
         await SendReportAsync(grain, reporter.Drain(final: true), control).ConfigureAwait(false);
-        var result = CommandResults.From(action.Command, action.Attempt, worker, startedAt, time.GetUtcNow(), outcome);
+        var result = CommandResults.From(step.Command, action.Attempt, worker, startedAt, time.GetUtcNow(), outcome) with { Step = step.Number };
         return outcome switch
         {
             { LimitExceeded: { } exceeded } => CommandResults.LimitExceeded(result, exceeded),
