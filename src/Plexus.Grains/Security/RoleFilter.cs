@@ -15,13 +15,12 @@ namespace Plexus.Security;
 /// </summary>
 /// <remarks>
 /// Silo code passes: calls from grains and system targets, and from the client each silo hosts for its own services
-/// (the worker pool, the retention sweep). Orleans tells them apart by the call's source id: a client's is a client
-/// id, and the hosted client's is <c>hosted-</c> followed by its silo's address.
+/// (the worker pool, the retention sweep). They carry the <see cref="ClusterSecret"/> that <see cref="SiloCallStamp"/>
+/// adds on every silo; the source id a call names proves nothing, since a hand-built client can name any. Such a call
+/// from a silo's hosted client that names an end user (the dashboard a silo serves) is checked for that user.
 /// </remarks>
-public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, IClusterMembershipService membership) : IIncomingGrainCallFilter
+public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, ClusterSecret secret) : IIncomingGrainCallFilter
 {
-    private const string HostedClientPrefix = "hosted-";
-
     // The name refusals give code in a silo's process that calls for an end user.
     private const string InSiloService = "silo";
 
@@ -31,10 +30,19 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, IClusterMembershi
         ArgumentNullException.ThrowIfNull(context);
 
         // Orleans' own protocols (manifests, directories, gateways) run on system targets that every client needs.
-        // Code in a silo's process that calls for an end user (the dashboard the silo serves) is held to that user's
-        // role like a service key is; the rest of the silo's code is trusted.
-        var forEndUser = IsHostedClient(context.SourceId) && RequestContext.Get(CallerContext.EndUserKey) is not null;
-        if (SystemTargetGrainId.IsSystemTargetGrainId(context.TargetId) || (IsSiloCode(context.SourceId) && !forEndUser))
+        // The secret is checked (and removed, so grain code never holds it) before anything else.
+        var stamp = secret.TakeAndCheck();
+        if (stamp == SecretCheck.Wrong)
+        {
+            await RefuseAsync(context, null, "the call carries a cluster secret that is not this cluster's (a silo with another Plexus:Auth:ClusterSecret, or a forgery).");
+        }
+
+        // Code in a silo's process outside grains (its hosted client: the dashboard the silo serves) that calls for an
+        // end user is held to that user's role like a service key is; the rest of the silo's code is trusted. The
+        // source id can be believed here: the secret proved the call comes from a silo.
+        var forEndUser = stamp == SecretCheck.Valid && context.SourceId is { IsDefault: false } source && GrainTypePrefix.IsClient(source)
+            && RequestContext.Get(CallerContext.EndUserKey) is not null;
+        if ((stamp == SecretCheck.Valid && !forEndUser) || SystemTargetGrainId.IsSystemTargetGrainId(context.TargetId))
         {
             await context.Invoke();
             return;
@@ -139,23 +147,5 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, IClusterMembershi
         var actor = caller?.Name is { Length: > 0 } name ? name : RequestContext.Get(CallerContext.ActorKey) as string ?? "anonymous";
         await audit.WriteAsync(audit.Refusal(actionId, operation, "access denied: " + refusal, actor));
         throw new AccessDeniedException("Access denied: " + refusal);
-    }
-
-    // A grain or a system target, or the client a silo of this cluster hosts for its own services.
-    private bool IsSiloCode(GrainId? source) =>
-        source is { IsDefault: false } id && (!GrainTypePrefix.IsClient(id) || IsHostedClient(id));
-
-    // The client a live silo of this cluster hosts: calls from code in the silo's process that is not a grain.
-    private bool IsHostedClient(GrainId? source)
-    {
-        if (source is not { IsDefault: false } id || !GrainTypePrefix.IsClient(id))
-        {
-            return false;
-        }
-
-        var key = id.Key.ToString();
-        return key.StartsWith(HostedClientPrefix, StringComparison.Ordinal)
-            && SiloAddress.TryParse(key[HostedClientPrefix.Length..], out var silo)
-            && membership.CurrentSnapshot.GetSiloStatus(silo) is SiloStatus.Active or SiloStatus.Joining or SiloStatus.Created;
     }
 }
