@@ -74,7 +74,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     {
         var page = await LogInAsync(OperatorKey);
 
-        await page.FillAsync("#dispatch-form [name=command]", "demo --items 600");
+        await page.FillAsync("#dispatch-form [name=command]", "demo --items 4000");
         await page.ClickAsync("#dispatch-form button[type=submit]");
 
         var row = page.Locator("#table tbody tr").First;
@@ -85,7 +85,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Expect(row.Locator(".badge")).ToHaveTextAsync("Succeeded", new() { Timeout = Timeout });
         await Expect(progress).ToHaveAttributeAsync("data-percent", "100");
         await Expect(page.Locator("#detail-facts .badge")).ToHaveTextAsync("Succeeded", new() { Timeout = Timeout });
-        await Expect(page.Locator("#output")).ToContainTextAsync("Done: processed 600 items.", new() { Timeout = Timeout });
+        await Expect(page.Locator("#output")).ToContainTextAsync("Done: processed 4000 items.", new() { Timeout = Timeout });
         await Expect(page.Locator("#stages tbody tr")).ToHaveCountAsync(3);
         await Expect(page.Locator("#cancel")).ToBeHiddenAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "dashboard.png"), FullPage = true });
