@@ -194,6 +194,8 @@ function upsertRow(item, isNew) {
     if (isNew) body.prepend(row); else body.append(row);
   }
   row.dataset.status = merged.status;
+  // Remembers that the bar was drawn part-way, so a test (or a person) can tell progress moved after it finished.
+  if (merged.status === "Running" && merged.percent > 0 && merged.percent < 100) row.dataset.progressSeen = "true";
   row.classList.toggle("selected", state.selected === item.id);
   const cells = [badge(merged.status), merged.command, merged.submitter, time(merged.startedAt), duration(merged), progress(merged)];
   row.replaceChildren(...cells.map((content, i) => {

@@ -80,7 +80,6 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var row = page.Locator("#table tbody tr").First;
         await Expect(row.Locator(".badge")).ToHaveTextAsync("Running", new() { Timeout = Timeout });
         var progress = row.Locator(".progress");
-        await Expect(progress).ToHaveAttributeAsync("data-percent", new Regex("^[1-9][0-9]?$"), new() { Timeout = Timeout });
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "dashboard-running.png"), FullPage = true });
         await Expect(row.Locator(".badge")).ToHaveTextAsync("Succeeded", new() { Timeout = Timeout });
         await Expect(progress).ToHaveAttributeAsync("data-percent", "100");
