@@ -24,6 +24,10 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, S3ArtifactOptions options) : I
         ArgumentNullException.ThrowIfNull(options);
         return AwsClientFactory.Create(options, (Amazon.Runtime.AWSCredentials? credentials, AmazonS3Config config) =>
         {
+            // Checksums only where S3 requires them: the SDK's default sends them as aws-chunked trailers, which
+            // emulators do not decode; the content's SHA-256 is listed with each artifact anyway.
+            config.RequestChecksumCalculation = Amazon.Runtime.RequestChecksumCalculation.WHEN_REQUIRED;
+            config.ResponseChecksumValidation = Amazon.Runtime.ResponseChecksumValidation.WHEN_REQUIRED;
             config.ForcePathStyle = options.ForcePathStyle
                 ?? (!string.IsNullOrWhiteSpace(options.ServiceUrl) || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3")));
             return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
@@ -45,7 +49,10 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, S3ArtifactOptions options) : I
                 await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
             }
 
-            await s3.PutObjectAsync(new PutObjectRequest { BucketName = options.BucketName, Key = KeyOf(key), FilePath = temporary }, cancellationToken).ConfigureAwait(false);
+            // Signed whole rather than in aws-chunked parts: the file is at hand, and emulators (s3rver) store the chunk framing as content.
+            await s3.PutObjectAsync(
+                new PutObjectRequest { BucketName = options.BucketName, Key = KeyOf(key), FilePath = temporary, UseChunkEncoding = false },
+                cancellationToken).ConfigureAwait(false);
         }
         finally
         {
