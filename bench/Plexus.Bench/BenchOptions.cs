@@ -12,7 +12,7 @@ public sealed record BenchOptions
     public const string Usage = """
         Usage: plexus-bench [options]
 
-        Measures a real plexus-silo (embedded default profile: SQLite state, memory streams) against spawning the
+        Measures a real plexus-silo (embedded default profile: SQLite state, local queue streams) against spawning the
         same processes directly, in one run, and writes bench-report.json and bench-report.md.
 
           --quick                 smoke run: a few dozen actions per scenario (seconds, numbers not meaningful)
@@ -30,6 +30,9 @@ public sealed record BenchOptions
           --silo-arg <arg>        one more argument for plexus-silo (repeatable), e.g. --silo-arg --loglevel --silo-arg Warning
           --silo <path>           the plexus-silo to run (default: the one beside this program)
           --out <dir>             where the reports go (default: ./bench-results)
+          --peers <dir>           after the scenarios, run the peers' baselines <dir>/hangfire/run.sh and
+                                  <dir>/celery/run.sh (on copies) and report their ratios next to ours
+          --no-peers              run no peer baseline (the default unless --peers is given)
           --help                  show this text
         """;
 
@@ -62,6 +65,9 @@ public sealed record BenchOptions
     public string OutputDirectory { get; init; } = "bench-results";
 
     public bool Help { get; init; }
+
+    /// <summary>Gets the folder of the peers' baseline scripts, run after the scenarios; null runs none.</summary>
+    public string? PeersDirectory { get; init; }
 
     /// <summary>Whether the profile keeps state in the local SQLite file, which the memory and scaling scenarios read.</summary>
     public bool IsLocalProfile => string.Equals(Profile, "Local", StringComparison.OrdinalIgnoreCase);
@@ -97,6 +103,8 @@ public sealed record BenchOptions
                 "--profile" => options with { Profile = Value() },
                 "--silo" => options with { SiloPath = Path.GetFullPath(Value()) },
                 "--out" => options with { OutputDirectory = Value() },
+                "--peers" => options with { PeersDirectory = Path.GetFullPath(Value()) },
+                "--no-peers" => options with { PeersDirectory = null },
                 "--silo-arg" => AddTo(siloArguments, Value(), options),
                 _ => throw new ArgumentException($"Unknown option '{flag}'. See --help."),
             };

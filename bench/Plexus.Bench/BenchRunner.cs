@@ -20,7 +20,9 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
 
     // Warm-up actions before a timed part: JIT, grain type and connection set-up are not what is measured. A fresh
     // silo spends its first seconds recompiling hot code (tiered JIT): the idle pause after the warm-up lets it finish.
-    private int WarmUp => options.Quick ? 5 : 200;
+    // 500 like the Hangfire baseline's untimed pass (a quarter of its 2,000): with 200, a fifth of the silo's CPU time in
+    // the timed window was still the JIT recompiling hot code, which a silo that has run for a while no longer does.
+    private int WarmUp => options.Quick ? 5 : 500;
 
     private TimeSpan TieringPause => options.Quick ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(5);
 
@@ -41,6 +43,12 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         {
             await shared.Connection.DisposeAsync().ConfigureAwait(false);
             await shared.Silo.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // After ours, in the same window; a smoke run's figures would mean nothing next to theirs.
+        if (options.PeersDirectory is { } peers && !options.Quick)
+        {
+            _report.Peers = await new PeerBaselines(peers, log).RunAsync(_report.Errors).ConfigureAwait(false);
         }
 
         _report.LoadAverageAfter = LoadAverage();
@@ -202,8 +210,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         await using var cluster = await OpenAsync().ConfigureAwait(false);
         var (silo, client) = (cluster.Silo, cluster.Connection.Actions);
         await RunBatchAsync(client, WarmUp, "true").ConfigureAwait(false);
-        await Task.Delay(Settle).ConfigureAwait(false);
-        var result = new MemoryResult { Queued = options.Queued, Blockers = options.Concurrency, IdleRss = silo.ReadMemory().Rss, IdleStore = await silo.ReadStoreAsync().ConfigureAwait(false) };
+        var result = new MemoryResult { Queued = options.Queued, Blockers = options.Concurrency, IdleRss = await SettledRssAsync(silo).ConfigureAwait(false), IdleStore = await silo.ReadStoreAsync().ConfigureAwait(false) };
 
         var blockers = new List<Guid>();
         for (var i = 0; i < options.Concurrency; i++)
@@ -223,8 +230,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             new ParallelOptions { MaxDegreeOfParallelism = options.InFlight },
             async (i, _) => ids[i] = (await client.DispatchAsync(new ActionRequest("true", Submitter)).ConfigureAwait(false)).Id).ConfigureAwait(false);
         result.DispatchSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        await Task.Delay(Settle).ConfigureAwait(false);
-        result.QueuedRss = silo.ReadMemory().Rss;
+        result.QueuedRss = await SettledRssAsync(silo).ConfigureAwait(false);
         result.QueuedStore = await silo.ReadStoreAsync().ConfigureAwait(false);
         var stillQueued = await client.GetAsync(ids[^1]).ConfigureAwait(false);
         if (stillQueued?.Status != ActionStatus.Queued)
@@ -241,11 +247,29 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = options.InFlight }, async (id, ct) =>
             await client.WaitForFinalAsync(id, ct).ConfigureAwait(false)).ConfigureAwait(false);
         result.DrainSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        await Task.Delay(Settle).ConfigureAwait(false);
-        (result.FinishedRss, result.PeakRss) = silo.ReadMemory();
+        result.FinishedRss = await SettledRssAsync(silo).ConfigureAwait(false);
+        result.PeakRss = silo.ReadMemory().PeakRss;
         result.FinishedStore = await silo.ReadStoreAsync().ConfigureAwait(false);
         _report.Memory = result;
         log.WriteLine(Inv($"  RSS idle {result.IdleRss / 1048576.0:F0} MB, {options.Queued} queued {result.QueuedRss / 1048576.0:F0} MB, finished {result.FinishedRss / 1048576.0:F0} MB"));
+    }
+
+    // RSS read once right after a burst depends on where the GC happens to be: the figure is taken once it stops moving
+    // (within 2 MB over 5 s of half-second samples), or after a minute, whichever comes first.
+    private async Task<long> SettledRssAsync(SiloHost silo)
+    {
+        var window = options.Quick ? 2 : 10;
+        var samples = new List<long>();
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * (options.Quick ? 2 : 60);
+        do
+        {
+            await Task.Delay(options.Quick ? TimeSpan.FromMilliseconds(25) : TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
+            samples.Add(silo.ReadMemory().Rss);
+        }
+        while (Stopwatch.GetTimestamp() < deadline
+               && (samples.Count < window || samples[^window..].Max() - samples[^window..].Min() > 2 * 1024 * 1024));
+
+        return samples[^1];
     }
 
     // One store grown through every size: at each, a timed probe of `true` actions and the store's size per row.

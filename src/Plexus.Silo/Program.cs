@@ -59,6 +59,7 @@ if (siloOptions.HttpPort is < 0 or > 65535)
 // Checked before the host is built, so a silo that must not run without keys says so in one line.
 var authOptions = builder.Configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
 authOptions.RequireKeys |= siloOptions.Is(Profiles.Aws);
+authOptions.RequireClusterSecret |= siloOptions.Is(Profiles.Aws);
 if (new AuthOptionsValidator().Validate(null, authOptions) is { Failed: true } invalidAuth)
 {
     Console.Error.WriteLine($"plexus-silo: cannot start: {invalidAuth.FailureMessage}");
@@ -115,6 +116,8 @@ builder.Services.PostConfigure<LoggerFilterOptions>(options =>
         options.Rules.Add(rule);
     }
 });
+// Last, so it wraps every logger provider the host and Orleans registered: no log line carries a configured secret.
+RedactingLoggerProvider.AddSecretRedaction(builder.Services, new ConfiguredSecrets(builder.Configuration));
 await using var host = builder.Build();
 host.MapSiloEndpoints();
 lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();

@@ -61,6 +61,7 @@ public sealed partial class DynamoDbActionIndex : IActionIndex, ILifecyclePartic
     private const string AttemptAttribute = "Attempt";
     private const string VersionAttribute = "Version";
     private const string RetainUntilAttribute = "RetainUntil";
+    private const string QueueAttribute = "Queue";
     private const string RetentionIndex = "ByRetention";
 
     private readonly DynamoDbActionIndexOptions _options;
@@ -368,6 +369,7 @@ public sealed partial class DynamoDbActionIndex : IActionIndex, ILifecyclePartic
         attributes[StatusAttribute] = new AttributeValue { S = item.Status.ToString() };
         attributes[CommandAttribute] = new AttributeValue { S = item.Command };
         attributes[SubmitterAttribute] = new AttributeValue { S = item.Submitter };
+        attributes[QueueAttribute] = new AttributeValue { S = item.Queue };
         attributes[QueuedAtAttribute] = Number(item.QueuedAt.UtcTicks);
         attributes[AttemptAttribute] = Number(item.Attempt);
         attributes[VersionAttribute] = Number(item.Version);
@@ -411,6 +413,9 @@ public sealed partial class DynamoDbActionIndex : IActionIndex, ILifecyclePartic
         Attempt = int.Parse(item[AttemptAttribute].N, CultureInfo.InvariantCulture),
         Version = long.Parse(item[VersionAttribute].N, CultureInfo.InvariantCulture),
         RetainUntil = Time(item, RetainUntilAttribute),
+
+        // Entries written before entries named their queue are in the default one.
+        Queue = item.TryGetValue(QueueAttribute, out var queue) ? queue.S : Queues.QueueNames.Default,
     };
 
     private static DateTimeOffset? Time(Dictionary<string, AttributeValue> item, string attribute) =>

@@ -106,6 +106,9 @@ public sealed record ActionListItem
     /// <summary>Gets until when the action is kept, once it is final; past it the action is removed.</summary>
     [Id(10)] public DateTimeOffset? RetainUntil { get; init; }
 
+    /// <summary>Gets the queue the action waits in or ran from (see <see cref="Queues.QueueNames"/>).</summary>
+    [Id(11)] public string Queue { get; init; } = Queues.QueueNames.Default;
+
     /// <summary>Returns the list item of <paramref name="action"/>.</summary>
     public static ActionListItem From(ActionSnapshot action)
     {
@@ -123,6 +126,7 @@ public sealed record ActionListItem
             Attempt = action.Attempt,
             Version = action.Version,
             RetainUntil = action.RetainUntil,
+            Queue = action.Queue,
         };
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Plexus.Actions;
+using Plexus.Security;
 
 namespace Plexus.Audit;
 
@@ -10,7 +11,7 @@ namespace Plexus.Audit;
 /// identity is the one the silo's role filter established (<see cref="CallerContext.IdentityKey"/>), else the name
 /// the client gives itself (without API keys); its origin is what the client sends. A failed append is logged as a warning and never fails or holds up the action.
 /// </summary>
-public sealed partial class AuditTrail(IAuditLog log, ILocalSiloDetails silo, TimeProvider time, ILogger<AuditTrail> logger)
+public sealed partial class AuditTrail(IAuditLog log, ILocalSiloDetails silo, TimeProvider time, ILogger<AuditTrail> logger, ConfiguredSecrets? secrets = null)
 {
     /// <summary>
     /// Returns a new entry for the action <paramref name="actionId"/>. <paramref name="caller"/> is the name the call
@@ -35,12 +36,13 @@ public sealed partial class AuditTrail(IAuditLog log, ILocalSiloDetails silo, Ti
         {
             Id = Guid.CreateVersion7(),
             At = time.GetUtcNow(),
-            Actor = actor,
-            Origin = origin,
+            // Scrubbed here, so neither the action's own trail nor the audit log can hold a configured secret.
+            Actor = Scrub(actor),
+            Origin = origin is null ? null : Scrub(origin),
             Operation = operation,
             ActionId = actionId,
             Outcome = outcome,
-            Detail = detail,
+            Detail = Scrub(detail),
         };
     }
 
@@ -84,6 +86,8 @@ public sealed partial class AuditTrail(IAuditLog log, ILocalSiloDetails silo, Ti
             LogAppendFailed(ex, entry.Operation, entry.ActionId, entry.Actor);
         }
     }
+
+    private string Scrub(string text) => secrets?.Scrub(text) ?? text;
 
     private static string? Text(string key) => RequestContext.Get(key) is string { Length: > 0 } text ? text : null;
 }

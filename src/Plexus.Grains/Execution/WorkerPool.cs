@@ -238,9 +238,11 @@ public sealed partial class WorkerPool(
             "Commands this silo's workers run now.");
         meter.CreateObservableGauge("plexus.worker.free_slots", () => new Measurement<int>(_lanes.Values.Sum(l => l.Concurrency - l.Running), silo), "{command}",
             "Workers of this silo free to start a command.");
-        meter.CreateObservableGauge("plexus.queue.depth", () => PerLane(l => l.Envelopes.Reader.Count), "{action}",
+        // The cluster's backlog per queue is plexus.queue.depth and .oldest_age (QueueBacklogMetrics, one silo); these
+        // are what this silo took from the queue and holds for a free worker.
+        meter.CreateObservableGauge("plexus.worker.waiting", () => PerLane(l => l.Envelopes.Reader.Count), "{action}",
             "Envelopes this silo took from the queue that wait for a free worker.");
-        meter.CreateObservableGauge("plexus.queue.oldest_age", () => PerLane(OldestWaitingSeconds), "s",
+        meter.CreateObservableGauge("plexus.worker.oldest_wait", () => PerLane(OldestWaitingSeconds), "s",
             "How long the oldest envelope waiting for a free worker of this silo has waited (0 when none waits).");
         meter.CreateObservableGauge("plexus.queue.serving", () => PerLane(_ => State == WorkerPoolState.Running ? 1 : 0), "{silo}",
             "1 while this silo's worker pool takes work from the queue (running, not draining).");

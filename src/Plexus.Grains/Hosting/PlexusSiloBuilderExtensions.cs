@@ -54,13 +54,18 @@ public static class PlexusSiloBuilderExtensions
         services.AddSingleton<ArtifactCollector>();
         services.AddMetrics();
         services.TryAddSingleton<PlexusMetrics>();
+        services.TryAddSingleton(new ConfiguredSecrets(configuration));
         services.AddSingleton<AuditTrail>();
 
         // Every client call is checked against the role its contract declares (see RoleFilter).
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         services.AddSingleton<ApiKeys>();
+        services.AddSingleton<ClusterSecret>();
         builder.AddIncomingGrainCallFilter<RoleFilter>();
+
+        // Silo code is what carries the cluster secret: every grain call of this silo is stamped with it.
+        builder.AddOutgoingGrainCallFilter<SiloCallStamp>();
         services.AddSingleton<CommandCatalog>();
         services.AddOptions<RunningCommandsOptions>();
         services.AddSingleton<RunningCommands>();
@@ -95,6 +100,7 @@ public static class PlexusSiloBuilderExtensions
         });
         services.AddHostedService<RetentionSweep>();
         services.AddHostedService<RecoverySweep>();
+        services.AddHostedService<QueueBacklogMetrics>();
         return builder;
     }
 }

@@ -17,6 +17,9 @@ public sealed class NoActionIndex : IActionIndex
     public Task RemoveAsync(ActionListItem item, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<QueueBacklog>> QueuedAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<QueueBacklog>>([]);
+
+    /// <inheritdoc />
     public Task<ActionPage> QueryAsync(ActionQuery query, CancellationToken cancellationToken = default) =>
         throw new PlexusException("Listing actions is not available on this cluster: its profile keeps no action index (the embedded default and the Aws profile do).");
 }

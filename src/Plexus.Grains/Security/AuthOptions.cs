@@ -18,6 +18,21 @@ public sealed class AuthOptions
     /// profile and any gateway reachable beyond loopback set it. Default is <see langword="false"/>.
     /// </summary>
     public bool RequireKeys { get; set; }
+
+    /// <summary>
+    /// Gets or sets the secret every silo of the cluster stamps its own grain calls with (<c>Plexus:Auth:ClusterSecret</c>),
+    /// so no client can pass for silo code: at least 32 characters (<c>openssl rand -hex 32</c>), the same on every silo,
+    /// never given to clients. Default is none: then each process makes its own, which suits the embedded default's single
+    /// silo; the <c>Aws</c> profile refuses to start without one. Never logged.
+    /// </summary>
+    [Redact]
+    public string? ClusterSecret { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the silo refuses to start without <see cref="ClusterSecret"/> (<c>Plexus:Auth:RequireClusterSecret</c>).
+    /// The <c>Aws</c> profile, whose silos run in separate processes, sets it. Default is <see langword="false"/>.
+    /// </summary>
+    public bool RequireClusterSecret { get; set; }
 }
 
 /// <summary>One API key: the secret (or its hash) and the role it grants.</summary>

@@ -17,6 +17,18 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
                 "add at least one under Plexus:Auth:Keys:<name>:Key (or :KeyHash, a SHA-256 hex) with :Role (" + Roles.AllNames + ").");
         }
 
+        switch (options.ClusterSecret)
+        {
+            case null or "" when options.RequireClusterSecret:
+                failures.Add(
+                    $"{AuthOptions.SectionName}:ClusterSecret is not configured, and this silo's cluster spans processes (the Aws profile): " +
+                    "give every silo the same secret of at least " + ClusterSecret.MinLength + " characters (openssl rand -hex 32), never to clients.");
+                break;
+            case { Length: > 0 and < ClusterSecret.MinLength }:
+                failures.Add($"{AuthOptions.SectionName}:ClusterSecret is shorter than {ClusterSecret.MinLength} characters: use a random one (openssl rand -hex 32).");
+                break;
+        }
+
         foreach (var (keyName, key) in options.Keys)
         {
             var prefix = $"{AuthOptions.SectionName}:Keys:{keyName}";

@@ -15,20 +15,25 @@ namespace Plexus.Security;
 /// </summary>
 /// <remarks>
 /// Silo code passes: calls from grains and system targets, and from the client each silo hosts for its own services
-/// (the worker pool, the retention sweep). Orleans tells them apart by the call's source id: a client's is a client
-/// id, and the hosted client's is <c>hosted-</c> followed by its silo's address.
+/// (the worker pool, the retention sweep). They carry the <see cref="ClusterSecret"/> that <see cref="SiloCallStamp"/>
+/// adds on every silo; the source id a call names proves nothing, since a hand-built client can name any.
 /// </remarks>
-public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, IClusterMembershipService membership) : IIncomingGrainCallFilter
+public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, ClusterSecret secret) : IIncomingGrainCallFilter
 {
-    private const string HostedClientPrefix = "hosted-";
-
     /// <inheritdoc />
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
 
         // Orleans' own protocols (manifests, directories, gateways) run on system targets that every client needs.
-        if (SystemTargetGrainId.IsSystemTargetGrainId(context.TargetId) || IsSiloCode(context.SourceId))
+        // The secret is checked (and removed, so grain code never holds it) before anything else.
+        var stamp = secret.TakeAndCheck();
+        if (stamp == SecretCheck.Wrong)
+        {
+            await RefuseAsync(context, null, "the call carries a cluster secret that is not this cluster's (a silo with another Plexus:Auth:ClusterSecret, or a forgery).");
+        }
+
+        if (stamp == SecretCheck.Valid || SystemTargetGrainId.IsSystemTargetGrainId(context.TargetId))
         {
             await context.Invoke();
             return;
@@ -122,24 +127,5 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, IClusterMembershi
         var actor = caller?.Name is { Length: > 0 } name ? name : RequestContext.Get(CallerContext.ActorKey) as string ?? "anonymous";
         await audit.WriteAsync(audit.Refusal(actionId, operation, "access denied: " + refusal, actor));
         throw new AccessDeniedException("Access denied: " + refusal);
-    }
-
-    // A grain or a system target, or the client a silo of this cluster hosts for its own services.
-    private bool IsSiloCode(GrainId? source)
-    {
-        if (source is not { IsDefault: false } id)
-        {
-            return false;
-        }
-
-        if (!GrainTypePrefix.IsClient(id))
-        {
-            return true;
-        }
-
-        var key = id.Key.ToString();
-        return key.StartsWith(HostedClientPrefix, StringComparison.Ordinal)
-            && SiloAddress.TryParse(key[HostedClientPrefix.Length..], out var silo)
-            && membership.CurrentSnapshot.GetSiloStatus(silo) is SiloStatus.Active or SiloStatus.Joining or SiloStatus.Created;
     }
 }

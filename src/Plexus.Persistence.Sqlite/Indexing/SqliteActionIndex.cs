@@ -25,9 +25,11 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
             ? throw new OrleansConfigurationException($"The SQLite action index has no {nameof(SqliteActionIndexOptions.DatabasePath)}: set the database file it keeps the index in.")
             : options.Value.DatabasePath);
 
-    private const string Columns = "id, status, command, submitter, queued_at, started_at, finished_at, percent, attempt, version, retain_until";
+    private const string Columns = "id, status, command, submitter, queued_at, started_at, finished_at, percent, attempt, version, retain_until, queue";
 
     private readonly string _serviceId = cluster.Value.ServiceId;
+
+    private Task? _schemaReady;
 
     // Created on first use.
     private const string Schema = """
@@ -44,6 +46,7 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
             attempt     INTEGER NOT NULL,
             version     INTEGER NOT NULL,
             retain_until INTEGER,
+            queue       TEXT    NOT NULL DEFAULT 'default',
             PRIMARY KEY (service_id, id)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS action_index_by_time ON action_index (service_id, queued_at DESC, id DESC);
@@ -77,12 +80,13 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO action_index (service_id, id, status, command, submitter, queued_at, started_at, finished_at, percent, attempt, version, retain_until)
-            VALUES ($service, $id, $status, $command, $submitter, $queued, $started, $finished, $percent, $attempt, $version, $retain)
+            INSERT INTO action_index (service_id, id, status, command, submitter, queued_at, started_at, finished_at, percent, attempt, version, retain_until, queue)
+            VALUES ($service, $id, $status, $command, $submitter, $queued, $started, $finished, $percent, $attempt, $version, $retain, $queue)
             ON CONFLICT (service_id, id) DO UPDATE SET
                 status = excluded.status, command = excluded.command, submitter = excluded.submitter,
                 queued_at = excluded.queued_at, started_at = excluded.started_at, finished_at = excluded.finished_at,
-                percent = excluded.percent, attempt = excluded.attempt, version = excluded.version, retain_until = excluded.retain_until
+                percent = excluded.percent, attempt = excluded.attempt, version = excluded.version, retain_until = excluded.retain_until,
+                queue = excluded.queue
             WHERE excluded.version > action_index.version
             """;
         command.Parameters.AddWithValue("$service", _serviceId);
@@ -97,6 +101,7 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
         command.Parameters.AddWithValue("$attempt", item.Attempt);
         command.Parameters.AddWithValue("$version", item.Version);
         command.Parameters.AddWithValue("$retain", (object?)item.RetainUntil?.UtcTicks ?? DBNull.Value);
+        command.Parameters.AddWithValue("$queue", item.Queue);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -261,7 +266,58 @@ public sealed class SqliteActionIndex(IOptions<SqliteActionIndexOptions> options
         Attempt = reader.GetInt32(8),
         Version = reader.GetInt64(9),
         RetainUntil = reader.IsDBNull(10) ? null : new DateTimeOffset(reader.GetInt64(10), TimeSpan.Zero),
+        Queue = reader.GetString(11),
     };
 
-    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _database.EnsureInitializedAsync(Schema, cancellationToken);
+    private Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        var ready = _schemaReady;
+        return ready is { IsCompletedSuccessfully: true } ? ready : _schemaReady = InitializeSchemaAsync(cancellationToken);
+    }
+
+    // Databases made before entries named their queue get the column, with every entry in the default queue.
+    private async Task InitializeSchemaAsync(CancellationToken cancellationToken)
+    {
+        await _database.EnsureInitializedAsync(Schema, cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('action_index') WHERE name = 'queue'";
+        if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+        {
+            return;
+        }
+
+        await using var alter = connection.CreateCommand();
+        alter.CommandText = "ALTER TABLE action_index ADD COLUMN queue TEXT NOT NULL DEFAULT 'default'";
+        try
+        {
+            await alter.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (ex.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+        {
+            // Another silo on the same file added it first.
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<QueueBacklog>> QueuedAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT queue, COUNT(*), MIN(queued_at) FROM action_index INDEXED BY action_index_by_status
+            WHERE service_id = $service AND status = $queued GROUP BY queue
+            """;
+        command.Parameters.AddWithValue("$service", _serviceId);
+        command.Parameters.AddWithValue("$queued", nameof(ActionStatus.Queued));
+        var backlog = new List<QueueBacklog>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            backlog.Add(new QueueBacklog(reader.GetString(0), reader.GetInt64(1), new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero)));
+        }
+
+        return backlog;
+    }
 }

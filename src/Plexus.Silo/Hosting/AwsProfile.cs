@@ -51,7 +51,8 @@ public static class AwsProfile
         }
 
         // Its gateway listens on every address: no caller may get in without a key.
-        builder.Services.PostConfigure<AuthOptions>(auth => auth.RequireKeys = true);
+        // Its silos run in separate processes: they need one cluster secret to know each other's calls for silo code.
+        builder.Services.PostConfigure<AuthOptions>(auth => (auth.RequireKeys, auth.RequireClusterSecret) = (true, true));
         return builder
             .Configure<RunningCommandsOptions>(running => running.Folder = Path.Combine(options.DataDirFullPath, RunningCommandsOptions.FolderName))
             .Configure<ClusterOptions>(cluster => (cluster.ClusterId, cluster.ServiceId) = (options.ClusterId, options.ServiceId))

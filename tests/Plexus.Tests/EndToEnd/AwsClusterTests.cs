@@ -58,6 +58,7 @@ public sealed class AwsClusterTests : IAsyncLifetime
             // The Aws profile starts only with keys.
             ["Plexus__Auth__Keys__tests__Key"] = ApiKey,
             ["Plexus__Auth__Keys__tests__Role"] = "admin",
+            ["Plexus__Auth__ClusterSecret"] = SiloProcess.ClusterSecret,
         };
         for (var i = 0; i < 3; i++)
         {

@@ -103,6 +103,7 @@ public sealed class AwsQueueTests : IAsyncLifetime
             ["Plexus__ClusterId"] = ClusterId,
             ["Plexus__Auth__Keys__tests__Key"] = ApiKey,
             ["Plexus__Auth__Keys__tests__Role"] = "admin",
+            ["Plexus__Auth__ClusterSecret"] = SiloProcess.ClusterSecret,
             ["Plexus__AdvertisedIp"] = "127.0.0.1",
             ["Plexus__Aws__TablePrefix"] = Aws.TablePrefix,
             ["Plexus__Aws__QueuePrefix"] = Aws.QueuePrefix,

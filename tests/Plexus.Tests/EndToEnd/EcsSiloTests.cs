@@ -34,6 +34,7 @@ public sealed class EcsSiloTests : IAsyncLifetime
             [SiloEndpoints.MetadataVariable] = _ecs.MetadataUri,
             ["Plexus__Auth__Keys__tests__Key"] = ApiKey,
             ["Plexus__Auth__Keys__tests__Role"] = "admin",
+            ["Plexus__Auth__ClusterSecret"] = SiloProcess.ClusterSecret,
         });
     }
 

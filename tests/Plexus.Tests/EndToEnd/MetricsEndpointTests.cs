@@ -23,6 +23,8 @@ public sealed partial class MetricsEndpointTests(SiloFixture fixture)
     [InlineData("plexus_queue_depth", "queue=default")]
     [InlineData("plexus_queue_oldest_age_seconds", "queue=default")]
     [InlineData("plexus_queue_serving", "queue=default")]
+    [InlineData("plexus_worker_waiting", "queue=default")]
+    [InlineData("plexus_worker_oldest_wait_seconds", "queue=default")]
     [InlineData("plexus_worker_running", "")]
     [InlineData("plexus_worker_free_slots", "")]
     [InlineData("orleans_catalog_activations", "")]
@@ -67,6 +69,39 @@ public sealed partial class MetricsEndpointTests(SiloFixture fixture)
         Assert.Equal(4, Moved(before, after, "plexus_attempts_run_time_seconds_count", "queue=default"));
         Assert.Equal(2, Moved(before, after, "plexus_attempts_run_time_seconds_count", "status=success"));
     }
+
+    [Fact]
+    public async Task Metrics_QueueNoSiloServes_DepthAndAgeFollowDispatchAndCancel()
+    {
+        var queue = "unserved-" + Guid.NewGuid().ToString("N")[..8];
+        var labels = "queue=" + queue;
+        string[] ids = [await DispatchAsync(queue), await DispatchAsync(queue)];
+
+        var queued = await Poll.UntilAsync(
+            ScrapeAsync, text => Sum(text, "plexus_queue_depth", labels) == 2 && Sum(text, "plexus_queue_oldest_age_seconds", labels) > 0,
+            Poll.DefaultTimeout, $"depth 2 and an age for {queue}");
+
+        // One silo reports the cluster's backlog, without a silo label: a sum over silos counts each action once.
+        Assert.All(SampleLines(queued, "plexus_queue_depth"), line => Assert.DoesNotContain("silo=", line, StringComparison.Ordinal));
+        var age = Sum(queued, "plexus_queue_oldest_age_seconds", labels);
+        await Poll.UntilAsync(
+            ScrapeAsync, text => Sum(text, "plexus_queue_oldest_age_seconds", labels) > age, Poll.DefaultTimeout, $"the age of {queue} to grow past {age}");
+
+        (await fixture.Silo.Client.RunAsync("cancel", ids[0])).ShouldExit(0);
+        await Poll.UntilAsync(ScrapeAsync, text => Sum(text, "plexus_queue_depth", labels) == 1, Poll.DefaultTimeout, $"depth 1 for {queue} after a cancel");
+        (await fixture.Silo.Client.RunAsync("cancel", ids[1])).ShouldExit(0);
+        await Poll.UntilAsync(
+            ScrapeAsync,
+            text => Samples(text, "plexus_queue_depth", labels).SequenceEqual([0.0]) && Sum(text, "plexus_queue_oldest_age_seconds", labels) == 0,
+            Poll.DefaultTimeout,
+            $"depth and age 0 for {queue} once nothing is queued");
+    }
+
+    private async Task<string> DispatchAsync(string queue) =>
+        (await fixture.Silo.Client.RunAsync("dispatch", "--async", "--queue", queue, "echo never")).ShouldExit(0).Stdout.Trim();
+
+    private static IEnumerable<string> SampleLines(string text, string name) =>
+        SampleLine().Matches(text).Where(m => m.Groups[1].Value == name).Select(m => m.Value);
 
     private async Task<string> ScrapeAsync() => await Http.GetStringAsync(new Uri(fixture.Silo.Http, SiloHttp.MetricsPath));
 

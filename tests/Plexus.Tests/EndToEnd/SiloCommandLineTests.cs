@@ -94,6 +94,7 @@ public sealed class SiloCommandLineTests : IDisposable
             [Plexus.Silo.Hosting.SiloEndpoints.MetadataVariable] = ecs.MetadataUri,
             ["Plexus__Auth__Keys__tests__Key"] = "ecs-metadata-test-key-0123456789",
             ["Plexus__Auth__Keys__tests__Role"] = "admin",
+            ["Plexus__Auth__ClusterSecret"] = SiloProcess.ClusterSecret,
         };
 
         var result = await ProcessRunner.RunAsync(
@@ -122,7 +123,8 @@ public sealed class SiloCommandLineTests : IDisposable
             Binaries.Silo,
             ["--profile", "aws", "--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(FreePort.Next())],
             ExitTimeout,
-            workingDirectory: _workingDirectory.FullName);
+            new Dictionary<string, string?> { ["Plexus__Auth__ClusterSecret"] = SiloProcess.ClusterSecret },
+            _workingDirectory.FullName);
 
         result.ShouldExit(1);
         Assert.Equal(
@@ -130,6 +132,35 @@ public sealed class SiloCommandLineTests : IDisposable
              "add at least one under Plexus:Auth:Keys:<name>:Key (or :KeyHash, a SHA-256 hex) with :Role (viewer, operator, admin, service)."],
             result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.DoesNotContain(SiloProcess.ReadyLine, result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_AwsProfileWithoutClusterSecret_Exits1NamingTheSetting()
+    {
+        var result = await ProcessRunner.RunAsync(
+            Binaries.Silo,
+            ["--profile", "aws", "--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(FreePort.Next())],
+            ExitTimeout,
+            new Dictionary<string, string?> { ["Plexus__Auth__Keys__tests__Key"] = "no-secret-test-key-0123456789", ["Plexus__Auth__Keys__tests__Role"] = "admin" },
+            _workingDirectory.FullName);
+
+        result.ShouldExit(1);
+        Assert.Equal(
+            ["plexus-silo: cannot start: Plexus:Auth:ClusterSecret is not configured, and this silo's cluster spans processes (the Aws profile): " +
+             "give every silo the same secret of at least 32 characters (openssl rand -hex 32), never to clients."],
+            result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain(SiloProcess.ReadyLine, result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_ShortClusterSecret_Exits1WithoutShowingIt()
+    {
+        var result = await RunSiloAsync(
+            "--data-dir", DataDir, "--silo-port", Port(FreePort.Next()), "--gateway-port", Port(FreePort.Next()), "--Plexus:Auth:ClusterSecret", "too-short-secret");
+
+        result.ShouldExit(1);
+        Assert.Contains("plexus-silo: cannot start: Plexus:Auth:ClusterSecret is shorter than 32 characters", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("too-short-secret", result.Stdout + result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

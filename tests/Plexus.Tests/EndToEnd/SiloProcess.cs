@@ -15,6 +15,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The start of the line the silo prints once it listens.</summary>
     public const string ReadyLine = "Plexus silo ready";
 
+    /// <summary>The cluster secret the tests' Aws-profile silos share (that profile starts only with one).</summary>
+    public const string ClusterSecret = "tests-cluster-secret-0123456789abcdef";
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 

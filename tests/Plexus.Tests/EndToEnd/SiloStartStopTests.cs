@@ -32,6 +32,7 @@ public sealed class SiloStartStopTests
                 ["Plexus__AdvertisedIp"] = "127.0.0.1",
                 ["Plexus__Auth__Keys__tests__Key"] = "start-stop-test-key-0123456789",
                 ["Plexus__Auth__Keys__tests__Role"] = "admin",
+                ["Plexus__Auth__ClusterSecret"] = SiloProcess.ClusterSecret,
             })
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(output))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(output))

@@ -39,6 +39,7 @@ public abstract class ActionIndexContractTests : IAsyncLifetime
         Attempt = 1 + n % 2,
         Version = version,
         RetainUntil = n % 2 == 0 ? T0.AddDays(30).AddSeconds(n) : null,
+        Queue = n % 3 == 0 ? "gpu" : "default",
     };
 
     private async Task<List<ActionListItem>> StoreAsync(int count)
@@ -91,6 +92,29 @@ public abstract class ActionIndexContractTests : IAsyncLifetime
         Assert.Equal(running, unchanged);
         Assert.Equal(ActionStatus.Succeeded, replaced.Status);
         Assert.Equal(100, replaced.Percent);
+    }
+
+    [Fact]
+    public async Task QueuedAsync_ActionsInSeveralQueues_CountsTheQueuedOnesPerQueueWithTheEarliest()
+    {
+        var items = Enumerable.Range(0, 60).Select(n => Item(n, n % 4 == 0 ? ActionStatus.Running : ActionStatus.Queued)).ToList();
+        foreach (var chunk in items.Chunk(30))
+        {
+            await Task.WhenAll(chunk.Select(item => Index.UpsertAsync(item)));
+        }
+
+        // One leaves the queue by a newer version: it counts no more.
+        var started = items.First(i => i.Status == ActionStatus.Queued && i.Queue == "gpu");
+        await Index.UpsertAsync(started with { Status = ActionStatus.Running, Version = 2 });
+
+        var backlog = await Index.QueuedAsync();
+
+        var expected = items
+            .Where(i => i.Status == ActionStatus.Queued && i.Id != started.Id)
+            .GroupBy(i => i.Queue)
+            .Select(g => new QueueBacklog(g.Key, g.Count(), g.Min(i => i.QueuedAt)))
+            .OrderBy(b => b.Queue, StringComparer.Ordinal);
+        Assert.Equal(expected, backlog.OrderBy(b => b.Queue, StringComparer.Ordinal));
     }
 
     [Fact]
