@@ -3,6 +3,7 @@ using Polly;
 using Polly.Retry;
 using Plexus.Actions;
 using Plexus.Audit;
+using Plexus.Feed;
 using Plexus.Queries;
 using Plexus.Queues;
 using Plexus.Security;
@@ -93,6 +94,15 @@ public sealed class ActionClient
         new ActionWatcher(grains, id, identity).WatchAsync(cancellationToken);
 
     /// <summary>
+    /// Follows every action's changes live, in batches of a few a second (each action at most once per batch, as it is
+    /// now, and each action's changes in the order of their versions), until <paramref name="cancellationToken"/> is cancelled: what a live table needs. Changes made while the
+    /// cluster was unreachable are not repeated: re-read the listing after an error. The first batch is empty: it comes
+    /// once the subscription stands.
+    /// </summary>
+    public IAsyncEnumerable<IReadOnlyList<ActionChange>> WatchChangesAsync(CancellationToken cancellationToken = default) =>
+        new FeedWatcher(grains, identity).WatchAsync(cancellationToken);
+
+    /// <summary>
     /// Lists the actions <paramref name="query"/> selects, newest first, one page at a time (pass the page's
     /// <see cref="ActionPage.Next"/> as the next query's cursor), with counts per status of all that match. Throws
     /// <see cref="PlexusException"/> for an unusable query.
@@ -136,6 +146,37 @@ public sealed class ActionClient
         return action.Status == ActionStatus.Queued
             ? Waiting.Reason(action.Queue, await GetWorkersAsync(cancellationToken).ConfigureAwait(false))
             : null;
+    }
+
+    /// <summary>
+    /// Reads up to <paramref name="count"/> bytes (at most <see cref="ArtifactNames.MaxChunkBytes"/>) of the artifact
+    /// <paramref name="name"/> of action <paramref name="id"/> from <paramref name="offset"/>; <paramref name="attempt"/>
+    /// null reads the last attempt's. A name that is not an artifact of the action is a <see cref="PlexusException"/>.
+    /// </summary>
+    public Task<ArtifactChunk> ReadArtifactAsync(Guid id, string name, int? attempt, long offset, int count, CancellationToken cancellationToken = default)
+    {
+        ArtifactNames.Require(name);
+        return Call(identity, () => Action(id).ReadArtifactAsync(name, attempt, offset, count), cancellationToken);
+    }
+
+    /// <summary>
+    /// Copies the whole artifact <paramref name="name"/> of action <paramref name="id"/> to <paramref name="destination"/>,
+    /// a part at a time, and returns its size.
+    /// </summary>
+    public async Task<long> DownloadArtifactAsync(Guid id, string name, int? attempt, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        long offset = 0;
+        while (true)
+        {
+            var chunk = await ReadArtifactAsync(id, name, attempt, offset, ArtifactNames.MaxChunkBytes, cancellationToken).ConfigureAwait(false);
+            await destination.WriteAsync(chunk.Data, cancellationToken).ConfigureAwait(false);
+            offset += chunk.Data.Length;
+            if (chunk.Data.Length == 0 || offset >= chunk.TotalSize)
+            {
+                return offset;
+            }
+        }
     }
 
     /// <summary>Parses an action id typed by a user, or throws <see cref="PlexusException"/> saying what is expected.</summary>

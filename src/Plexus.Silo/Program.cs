@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexus;
 using Plexus.Commands;
+using Plexus.Dashboard;
 using Plexus.Security;
 using Plexus.Silo.Hosting;
 using Plexus.Silo.Http;
@@ -119,6 +120,7 @@ builder.Services.PostConfigure<LoggerFilterOptions>(options =>
 // Last, so it wraps every logger provider the host and Orleans registered: no log line carries a configured secret.
 RedactingLoggerProvider.AddSecretRedaction(builder.Services, new ConfiguredSecrets(builder.Configuration));
 await using var host = builder.Build();
+host.UsePlexusDashboard();
 host.MapSiloEndpoints();
 lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
 try
@@ -153,5 +155,6 @@ Console.WriteLine(
     $"Plexus silo ready (profile {siloOptions.Profile}): {where}, http {string.Join(" ", host.Urls)}, " +
     $"queues {string.Join(",", execution.ServedQueues.OrderBy(q => q.Key, StringComparer.Ordinal).Select(q => $"{q.Key}={q.Value}"))}, {auth}, " +
     $"commands: {string.Join(", ", execution.Commands.Keys.Order())}");
+Console.WriteLine($"Dashboard: {host.Urls.First()}/");
 await host.WaitForShutdownAsync();
 return 0;

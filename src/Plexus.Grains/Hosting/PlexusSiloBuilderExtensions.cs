@@ -5,10 +5,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Plexus.Actions;
+using Plexus.Artifacts;
 using Plexus.Audit;
 using Plexus.Commands;
 using Plexus.Diagnostics;
 using Plexus.Execution;
+using Plexus.Feed;
 using Plexus.Queries;
 using Plexus.Security;
 
@@ -47,6 +49,10 @@ public static class PlexusSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IActionIndex, NoActionIndex>();
         services.TryAddSingleton<IAuditLog, NoAuditLog>();
+        services.TryAddSingleton<IArtifactStore, NoArtifactStore>();
+        services.AddOptions<ArtifactOptions>().Bind(configuration.GetSection(ArtifactOptions.SectionName))
+            .Validate(o => o.Problem() is null, "Plexus:Artifacts: every limit (MaxFileBytes, MaxTotalBytes, MaxCount) must be at least 1.").ValidateOnStart();
+        services.AddSingleton<ArtifactCollector>();
         services.AddMetrics();
         services.TryAddSingleton<PlexusMetrics>();
         services.TryAddSingleton(new ConfiguredSecrets(configuration));
@@ -96,6 +102,10 @@ public static class PlexusSiloBuilderExtensions
         services.AddHostedService<RetentionSweep>();
         services.AddHostedService<RecoverySweep>();
         services.AddHostedService<QueueBacklogMetrics>();
+
+        // Every action's changes, batched for the live feed dashboards subscribe to.
+        services.AddSingleton<ActionFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<ActionFeed>());
         return builder;
     }
 }

@@ -22,7 +22,7 @@ public sealed class ClusterSecret
     public const string RequestContextKey = "plexus.silo-secret";
 
     /// <summary>The shortest secret accepted in configuration.</summary>
-    public const int MinLength = 32;
+    public const int MinLength = AuthOptions.MinClusterSecretLength;
 
     private static readonly string ProcessSecret = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
 

@@ -16,10 +16,14 @@ namespace Plexus.Security;
 /// <remarks>
 /// Silo code passes: calls from grains and system targets, and from the client each silo hosts for its own services
 /// (the worker pool, the retention sweep). They carry the <see cref="ClusterSecret"/> that <see cref="SiloCallStamp"/>
-/// adds on every silo; the source id a call names proves nothing, since a hand-built client can name any.
+/// adds on every silo; the source id a call names proves nothing, since a hand-built client can name any. Such a call
+/// from a silo's hosted client that names an end user (the dashboard a silo serves) is checked for that user.
 /// </remarks>
 public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, ClusterSecret secret) : IIncomingGrainCallFilter
 {
+    // The name refusals give code in a silo's process that calls for an end user.
+    private const string InSiloService = "silo";
+
     /// <inheritdoc />
     public async Task Invoke(IIncomingGrainCallContext context)
     {
@@ -33,7 +37,12 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, ClusterSecret sec
             await RefuseAsync(context, null, "the call carries a cluster secret that is not this cluster's (a silo with another Plexus:Auth:ClusterSecret, or a forgery).");
         }
 
-        if (stamp == SecretCheck.Valid || SystemTargetGrainId.IsSystemTargetGrainId(context.TargetId))
+        // Code in a silo's process outside grains (its hosted client: the dashboard the silo serves) that calls for an
+        // end user is held to that user's role like a service key is; the rest of the silo's code is trusted. The
+        // source id can be believed here: the secret proved the call comes from a silo.
+        var forEndUser = stamp == SecretCheck.Valid && context.SourceId is { IsDefault: false } source && GrainTypePrefix.IsClient(source)
+            && RequestContext.Get(CallerContext.EndUserKey) is not null;
+        if ((stamp == SecretCheck.Valid && !forEndUser) || SystemTargetGrainId.IsSystemTargetGrainId(context.TargetId))
         {
             await context.Invoke();
             return;
@@ -45,7 +54,7 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, ClusterSecret sec
         RequestContext.Remove(CallerContext.IdentityKey);
         RequestContext.Remove(CallerContext.RoleKey);
 
-        var (caller, refusal) = Check(context.InterfaceMethod, presented);
+        var (caller, refusal) = Check(context.InterfaceMethod, presented, forEndUser);
         if (refusal is not null)
         {
             await RefuseAsync(context, caller, refusal);
@@ -61,7 +70,7 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, ClusterSecret sec
     }
 
     // Returns the caller and, when the call is refused, why. An empty name is the local admin, who names itself.
-    private (Caller? Caller, string? Refusal) Check(MethodInfo? method, string? presented)
+    private (Caller? Caller, string? Refusal) Check(MethodInfo? method, string? presented, bool inSilo)
     {
         var contract = method?.DeclaringType;
         var what = contract is null ? "this call" : $"{contract.Name}.{method!.Name}";
@@ -77,6 +86,11 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, ClusterSecret sec
             return (new Caller("", Role.Admin), null);
         }
 
+        if (inSilo)
+        {
+            return ForEndUser(new Caller(InSiloService, Role.Service), required, what);
+        }
+
         if (presented is not { Length: > 0 })
         {
             return (null, $"{what} needs an API key with the {required.Name()} role, and none was sent: pass --api-key-file <file> or set PLEXUS_API_KEY (client library: PlexusClientOptions.ApiKey).");
@@ -87,6 +101,12 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, ClusterSecret sec
             return (null, $"{what} needs an API key with the {required.Name()} role, and the key sent is not one this cluster knows.");
         }
 
+        return ForEndUser(key, required, what);
+    }
+
+    // The caller a call of an authenticated key is: the key's, or the end user a service key names.
+    private static (Caller? Caller, string? Refusal) ForEndUser(Caller key, Role required, string what)
+    {
         var caller = key;
         var endUser = RequestContext.Get(CallerContext.EndUserKey) as string;
         var endUserRole = RequestContext.Get(CallerContext.EndUserRoleKey) as string;

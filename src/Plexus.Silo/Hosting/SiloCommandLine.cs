@@ -29,7 +29,7 @@ public static class SiloCommandLine
           --data-dir <path>       Plexus:DataDir       folder for durable state (default: ./plexus-data)
           --silo-port <port>      Plexus:SiloPort      silo-to-silo port (default: 11111)
           --gateway-port <port>   Plexus:GatewayPort   port clients connect to (default: 30000)
-          --http-port <port>      Plexus:HttpPort      health and metrics over HTTP; 0: any free port (default: 8080)
+          --http-port <port>      Plexus:HttpPort      health, metrics and the dashboard over HTTP; 0: any free port (default: 8080)
           --concurrency <n>       Plexus:Concurrency   commands run at once when --queues is not given (default: number of cores)
           --queues <q=n,...>      Plexus:Queues:<q>    queues served, each with its concurrency, e.g. default=4,gpu=1,eval/*=2,*=1
                                                        (exact name > longest prefix/* > *; default: default=<concurrency>)

@@ -7,8 +7,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using Plexus.Client;
+using Plexus.Dashboard;
 using Plexus.Diagnostics;
 using Plexus.Silo.Health;
 using Plexus.Silo.Hosting;
@@ -16,8 +19,9 @@ using Plexus.Silo.Hosting;
 namespace Plexus.Silo.Http;
 
 /// <summary>
-/// The silo's one HTTP host (<c>--http-port</c>): health for container health checks and load balancers, and metrics for
-/// Prometheus. Everything served over HTTP is mapped in <see cref="MapSiloEndpoints"/>.
+/// The silo's one HTTP host (<c>--http-port</c>): health for container health checks and load balancers, metrics for
+/// Prometheus, and the dashboard (API, event streams, the page). Everything served over HTTP is mapped in
+/// <see cref="MapSiloEndpoints"/>.
 /// </summary>
 public static class SiloHttp
 {
@@ -46,6 +50,10 @@ public static class SiloHttp
         var address = options.Is(Profiles.Local) ? IPAddress.Loopback : IPAddress.Any;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, options.HttpPort));
         builder.Services.AddSiloHealthChecks();
+
+        // The dashboard calls the cluster through the silo's own grain factory, for each end user it authenticated.
+        builder.Services.AddPlexusDashboard(builder.Configuration);
+        builder.Services.TryAddSingleton(services => new ActionClient(services.GetRequiredService<IGrainFactory>()));
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(PlexusMetrics.MeterName, OrleansMeter)
             .AddPrometheusExporter());
@@ -65,6 +73,7 @@ public static class SiloHttp
             ResponseWriter = WriteReportAsync,
         });
         endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
+        endpoints.MapPlexusDashboard();
         return endpoints;
     }
 

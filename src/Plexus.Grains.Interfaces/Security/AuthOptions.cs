@@ -6,6 +6,9 @@ public sealed class AuthOptions
     /// <summary>The configuration section these options are read from.</summary>
     public const string SectionName = "Plexus:Auth";
 
+    /// <summary>The shortest <see cref="ClusterSecret"/> accepted in configuration.</summary>
+    public const int MinClusterSecretLength = 32;
+
     /// <summary>
     /// Gets the API keys, by name (<c>Plexus:Auth:Keys:&lt;name&gt;:Key</c> or <c>:KeyHash</c>, and <c>:Role</c>). The name
     /// is the caller's identity: the submitter of what it dispatches and the actor in the audit log. Default is none:

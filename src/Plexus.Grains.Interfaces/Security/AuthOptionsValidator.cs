@@ -22,10 +22,10 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             case null or "" when options.RequireClusterSecret:
                 failures.Add(
                     $"{AuthOptions.SectionName}:ClusterSecret is not configured, and this silo's cluster spans processes (the Aws profile): " +
-                    "give every silo the same secret of at least " + ClusterSecret.MinLength + " characters (openssl rand -hex 32), never to clients.");
+                    "give every silo the same secret of at least " + AuthOptions.MinClusterSecretLength + " characters (openssl rand -hex 32), never to clients.");
                 break;
-            case { Length: > 0 and < ClusterSecret.MinLength }:
-                failures.Add($"{AuthOptions.SectionName}:ClusterSecret is shorter than {ClusterSecret.MinLength} characters: use a random one (openssl rand -hex 32).");
+            case { Length: > 0 and < AuthOptions.MinClusterSecretLength }:
+                failures.Add($"{AuthOptions.SectionName}:ClusterSecret is shorter than {AuthOptions.MinClusterSecretLength} characters: use a random one (openssl rand -hex 32).");
                 break;
         }
 

@@ -60,6 +60,16 @@ public sealed partial class ApiKeys
         return found;
     }
 
+    /// <summary>
+    /// Gets the role of the key named <paramref name="name"/>, or <see langword="null"/> when no key has that name: a
+    /// session opened with a key lasts only as long as the key.
+    /// </summary>
+    public Role? RoleOf(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _keys.FirstOrDefault(key => key.Name == name) is { Name: not null } found ? found.Role : null;
+    }
+
     /// <summary>Gets whether <paramref name="text"/> is a SHA-256 in hex.</summary>
     public static bool IsHash(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigit);
 
