@@ -16,6 +16,9 @@ internal sealed class LocalQueueGrain : Grain, ILocalQueueGrain
     // The receiver batches go to; a waiting dequeue of another one ends empty.
     private Guid? _reader;
 
+    // Receivers whose agents stopped, the latest few: a dequeue of theirs still on its way gets nothing.
+    private readonly Queue<Guid> _released = new();
+
     public Task EnqueueAsync(LocalQueueBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -26,6 +29,12 @@ internal sealed class LocalQueueGrain : Grain, ILocalQueueGrain
 
     public Task ReleaseAsync(Guid receiver)
     {
+        _released.Enqueue(receiver);
+        if (_released.Count > 16)
+        {
+            _released.Dequeue();
+        }
+
         if (_reader == receiver)
         {
             _reader = null;
@@ -37,6 +46,11 @@ internal sealed class LocalQueueGrain : Grain, ILocalQueueGrain
 
     public async Task<IReadOnlyList<LocalQueueBatch>> DequeueAsync(Guid receiver, int maxCount, TimeSpan wait)
     {
+        if (_released.Contains(receiver))
+        {
+            return [];
+        }
+
         if (_reader != receiver)
         {
             // A new reader: the partition moved to it, and the previous one's wait must not take what comes next.
