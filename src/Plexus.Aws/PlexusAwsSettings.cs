@@ -24,6 +24,15 @@ public sealed class PlexusAwsSettings
     /// <summary>Gets or sets the SQS endpoint URL, e.g. an emulator's. Default is null: the SDK's.</summary>
     public string? SqsServiceUrl { get; set; }
 
+    /// <summary>Gets or sets the S3 endpoint URL, e.g. an emulator's. Default is null: the SDK's (<c>AWS_ENDPOINT_URL_S3</c>).</summary>
+    public string? S3ServiceUrl { get; set; }
+
+    /// <summary>Gets or sets the S3 bucket that keeps artifacts. Default is <c>plexus-artifacts</c>.</summary>
+    public string ArtifactsBucket { get; set; } = "plexus-artifacts";
+
+    /// <summary>Gets or sets the prefix of the artifacts' S3 keys, to keep deployments apart in one bucket. Default is <c>artifacts/</c>.</summary>
+    public string ArtifactsPrefix { get; set; } = "artifacts/";
+
     /// <summary>Gets or sets the access key id of explicit credentials for both services. Default is null: the SDK's credential chain.</summary>
     public string? AccessKey { get; set; }
 
@@ -53,6 +62,9 @@ public sealed class PlexusAwsSettings
 
     /// <summary>The connection settings of the DynamoDB providers (the membership table, the gateway list, grain state, reminders).</summary>
     public AwsConnectionOptions DynamoDbConnection() => Connection(DynamoDbServiceUrl);
+
+    /// <summary>The connection settings of the S3 artifact store.</summary>
+    public AwsConnectionOptions S3Connection() => Connection(S3ServiceUrl);
 
     /// <summary>The connection settings of the SQS streams.</summary>
     public AwsConnectionOptions SqsConnection() => Connection(SqsServiceUrl);

@@ -45,6 +45,7 @@ public static class ClientCommands
         root.Add(Output());
         root.Add(Audit());
         root.Add(Workers());
+        root.Add(Artifacts());
         return root;
     }
 
@@ -93,7 +94,7 @@ public static class ClientCommands
             "dispatch",
             "Run a command on the cluster; follows it live and exits with its exit code unless --async. Several commands run in order " +
             "on one worker as the action's steps. Each command gets PLEXUS_ACTION_ID, PLEXUS_ATTEMPT, PLEXUS_STEP (from 1) and " +
-            "PLEXUS_ARTIFACTS_DIR (an empty folder of the step's own) in its environment")
+            "PLEXUS_ARTIFACTS_DIR (an empty folder: the files it writes there are kept with the action, see plexus-client artifacts) in its environment")
         {
             command, async, keepGoing, timeout, expires, maxAttempts, retryOnTimeout, retryExitCodes, startOver, idempotencyKey, retention, maxMemory, maxCpuTime, queue, Json,
         };
@@ -326,6 +327,97 @@ public static class ClientCommands
             return ExitCodes.Ok;
         }));
         return output;
+    }
+
+    private static Command Artifacts()
+    {
+        var id = new Argument<string>("id") { Description = "The action id" };
+        var get = new Option<string?>("--get") { Description = "Fetch the artifact NAME (its path under $PLEXUS_ARTIFACTS_DIR, e.g. reports/accuracy.json) to stdout, or to -o FILE" };
+        var file = new Option<string?>("-o", "--output") { Description = "With --get: write the artifact to FILE instead of stdout" };
+        var attempt = new Option<int?>("--attempt") { Description = "With --get: the artifact of attempt N (default: the last attempt that kept one of that name)" };
+        var artifacts = new Command("artifacts", "List the files an action's steps wrote under $PLEXUS_ARTIFACTS_DIR and kept (name, size, SHA-256, step, attempt), and those not kept with why; --get fetches one")
+        {
+            id, get, file, attempt, Json,
+        };
+        artifacts.SetAction((parse, cancellationToken) => WithInput(
+            parse,
+            () =>
+            {
+                var actionId = ActionClient.ParseId(parse.GetValue(id)!);
+                if (parse.GetValue(get) is { } name)
+                {
+                    ArtifactNames.Require(name);
+                }
+                else if (parse.GetValue(file) is not null || parse.GetValue(attempt) is not null)
+                {
+                    throw new PlexusException("-o and --attempt go with --get NAME.");
+                }
+
+                return actionId;
+            },
+            cancellationToken,
+            async (connection, actionId) =>
+            {
+                var action = await connection.Actions.GetAsync(actionId, cancellationToken).ConfigureAwait(false) ?? throw new ActionNotFoundException(actionId);
+                if (ActionSummary.Forgotten(action) is { } forgotten)
+                {
+                    Console.Error.WriteLine($"plexus-client: {forgotten}");
+                    return parse.GetValue(get) is null ? ExitCodes.Ok : ExitCodes.NotFound;
+                }
+
+                if (parse.GetValue(get) is not { } name)
+                {
+                    Console.Write(parse.GetValue(Json) ? ActionJson.Serialize(action.Artifacts) + Environment.NewLine : ArtifactsTable.Format(action));
+                    return ExitCodes.Ok;
+                }
+
+                return await FetchArtifactAsync(connection, action, name, parse.GetValue(attempt), parse.GetValue(file), cancellationToken).ConfigureAwait(false);
+            }));
+        return artifacts;
+    }
+
+    // Writes to a temporary file beside the target and checks the SHA-256 before moving it into place.
+    private static async Task<int> FetchArtifactAsync(PlexusConnection connection, ActionSnapshot action, string name, int? attempt, string? path, CancellationToken cancellationToken)
+    {
+        var listed = action.Artifacts.LastOrDefault(a => a.Name == name && (attempt is null || a.Attempt == attempt));
+        if (path is null)
+        {
+            await using var stdout = Console.OpenStandardOutput();
+            await connection.Actions.DownloadArtifactAsync(action.Id, name, attempt, stdout, cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        var full = Path.GetFullPath(path);
+        var temporary = full + ".part";
+        try
+        {
+            await using (var target = new FileStream(temporary, FileMode.Create, FileAccess.Write))
+            {
+                await connection.Actions.DownloadArtifactAsync(action.Id, name, attempt, target, cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var written = File.OpenRead(temporary))
+            {
+                var sha256 = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(written, cancellationToken).ConfigureAwait(false));
+                if (listed is not null && sha256 != listed.Sha256)
+                {
+                    throw new PlexusException($"The artifact '{name}' arrived with SHA-256 {sha256}, not the {listed.Sha256} it was kept with; nothing was written to '{path}'.");
+                }
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PlexusException($"Cannot write '{path}': {ex.Message}");
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+
+        Console.Error.WriteLine($"plexus-client: wrote {name} ({ByteSize.Format(new FileInfo(full).Length)}) to {path}");
+        return ExitCodes.Ok;
     }
 
     // Shows the action live until it is final; exits like the command did.

@@ -138,6 +138,37 @@ public sealed class ActionClient
             : null;
     }
 
+    /// <summary>
+    /// Reads up to <paramref name="count"/> bytes (at most <see cref="ArtifactNames.MaxChunkBytes"/>) of the artifact
+    /// <paramref name="name"/> of action <paramref name="id"/> from <paramref name="offset"/>; <paramref name="attempt"/>
+    /// null reads the last attempt's. A name that is not an artifact of the action is a <see cref="PlexusException"/>.
+    /// </summary>
+    public Task<ArtifactChunk> ReadArtifactAsync(Guid id, string name, int? attempt, long offset, int count, CancellationToken cancellationToken = default)
+    {
+        ArtifactNames.Require(name);
+        return Call(identity, () => Action(id).ReadArtifactAsync(name, attempt, offset, count), cancellationToken);
+    }
+
+    /// <summary>
+    /// Copies the whole artifact <paramref name="name"/> of action <paramref name="id"/> to <paramref name="destination"/>,
+    /// a part at a time, and returns its size.
+    /// </summary>
+    public async Task<long> DownloadArtifactAsync(Guid id, string name, int? attempt, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        long offset = 0;
+        while (true)
+        {
+            var chunk = await ReadArtifactAsync(id, name, attempt, offset, ArtifactNames.MaxChunkBytes, cancellationToken).ConfigureAwait(false);
+            await destination.WriteAsync(chunk.Data, cancellationToken).ConfigureAwait(false);
+            offset += chunk.Data.Length;
+            if (chunk.Data.Length == 0 || offset >= chunk.TotalSize)
+            {
+                return offset;
+            }
+        }
+    }
+
     /// <summary>Parses an action id typed by a user, or throws <see cref="PlexusException"/> saying what is expected.</summary>
     public static Guid ParseId(string text) =>
         Guid.TryParse(text?.Trim(), out var id)

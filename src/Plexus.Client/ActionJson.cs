@@ -28,6 +28,9 @@ public static class ActionJson
     /// <summary>Returns <paramref name="page"/> as <c>audit --json</c> prints it: <c>{"items": […], "next": …}</c>.</summary>
     public static string Serialize(AuditPage page) => JsonSerializer.Serialize(page, Options);
 
+    /// <summary>Returns the artifact list <c>plexus-client artifacts --json</c> prints: <c>[{"name", "size", "sha256", "step", "attempt"}]</c>.</summary>
+    public static string Serialize(IReadOnlyList<ArtifactInfo> artifacts) => JsonSerializer.Serialize(artifacts, Options);
+
     /// <summary>Serializes the worker list <c>plexus-client workers --json</c> prints.</summary>
     public static string Serialize(IReadOnlyList<Queues.WorkerStatus> workers) => JsonSerializer.Serialize(workers, Options);
 }

@@ -48,6 +48,15 @@ public interface IActionGrain : IGrainWithGuidKey
     [Alias("Subscribe"), RequiresRole(Role.Viewer)]
     Task<ActionSubscription> SubscribeAsync(IActionObserver observer);
 
+    /// <summary>
+    /// Reads up to <paramref name="count"/> bytes (at most <see cref="ArtifactNames.MaxChunkBytes"/>) from
+    /// <paramref name="offset"/> of the kept artifact <paramref name="name"/> of <paramref name="attempt"/> (null: the
+    /// last attempt that kept one of that name). Throws <see cref="PlexusException"/> naming what is wrong for a name
+    /// that is not an artifact of the action or cannot be one.
+    /// </summary>
+    [Alias("ReadArtifact"), RequiresRole(Role.Viewer)]
+    Task<ArtifactChunk> ReadArtifactAsync(string name, int? attempt, long offset, int count);
+
     /// <summary>Ends the subscription of <paramref name="observer"/>.</summary>
     [Alias("Unsubscribe"), RequiresRole(Role.Viewer)]
     Task UnsubscribeAsync(IActionObserver observer);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Orleans.Utilities;
+using Plexus.Artifacts;
 using Plexus.Audit;
 using Plexus.Commands;
 using Plexus.Diagnostics;
@@ -33,6 +34,7 @@ public sealed partial class ActionGrain(
     CommandCatalog catalog,
     IActionIndex index,
     AuditTrail audit,
+    IArtifactStore artifacts,
     IOptions<ExecutionOptions> options,
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
@@ -352,6 +354,8 @@ public sealed partial class ActionGrain(
                 await IndexAsync(forgotten);
                 return true;
             case { RetainUntil: { } until } when now >= until:
+                // Its files go first: should that fail, nothing is forgotten and the next sweep tries again.
+                await artifacts.DeleteActionAsync(Id);
                 await UpdateAsync(final => final with
                 {
                     Command = "",
@@ -376,6 +380,29 @@ public sealed partial class ActionGrain(
             default:
                 return false;
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<ArtifactChunk> ReadArtifactAsync(string name, int? attempt, long offset, int count)
+    {
+        ArtifactNames.Require(name);
+        if (offset < 0 || count is < 1 or > ArtifactNames.MaxChunkBytes)
+        {
+            throw new PlexusException($"Read an artifact from an offset of 0 or more, 1 to {ArtifactNames.MaxChunkBytes} bytes at a time.");
+        }
+
+        var current = Current ?? throw new ActionNotFoundException(Id);
+        if (current.ForgottenAt is not null)
+        {
+            throw new PlexusException($"Action {Id} was removed when its retention ran out, and its artifacts with it.");
+        }
+
+        var artifact = current.Artifacts.LastOrDefault(a => a.Name == name && (attempt is null || a.Attempt == attempt))
+            ?? throw new PlexusException(current.Artifacts.Count == 0
+                ? $"Action {Id} has no artifacts."
+                : $"Action {Id} has no artifact '{name}'{(attempt is { } n ? $" of attempt {n}" : "")}; it has: {string.Join(", ", current.Artifacts.Select(a => $"{a.Name} (attempt {a.Attempt})").Distinct().Take(20))}.");
+        return await artifacts.ReadAsync(new ArtifactKey(Id, artifact.Attempt, artifact.Name), offset, count)
+            ?? throw new PlexusException($"The artifact '{name}' of action {Id} (attempt {artifact.Attempt}) is listed but no longer stored.");
     }
 
     /// <inheritdoc />

@@ -1,9 +1,16 @@
+using Microsoft.Extensions.DependencyInjection;
 using Plexus.Actions;
+using Plexus.Artifacts;
 
 namespace Plexus.Execution;
 
 public sealed partial class WorkerPool
 {
+    private ArtifactCollector? _artifacts;
+
+    // Taken from the container when first needed, so the pool's constructor stays as it is.
+    private ArtifactCollector Artifacts => _artifacts ??= services.GetRequiredService<ArtifactCollector>();
+
     /// <summary>
     /// Runs the attempt's steps in order, from the one the grain started it at, and returns the result of the last
     /// step run: each step but the last is recorded with <see cref="IActionWorkerGrain.CompleteStepAsync"/>, whose
@@ -19,9 +26,10 @@ public sealed partial class WorkerPool
         }
 
         var step = ActionSteps.Running(action);
+        var budget = Artifacts.NewBudget();
         while (true)
         {
-            var result = await RunAsync(grain, action, step, worker, control, stoppingToken).ConfigureAwait(false);
+            var result = await RunAsync(grain, action, step, budget, worker, control, stoppingToken).ConfigureAwait(false);
             if (!action.Steps.Any(s => s.Number > step.Number))
             {
                 return result;
@@ -34,6 +42,22 @@ public sealed partial class WorkerPool
             }
 
             step = (following.Number, following.Command);
+        }
+    }
+
+    /// <summary>
+    /// Keeps what the step left in its artifacts folder, however it ended. The silo stopping hard (the token) keeps
+    /// nothing more; the step's result then says so.
+    /// </summary>
+    private async Task<CollectedArtifacts> CollectArtifactsAsync(string folder, ActionSnapshot action, int step, ArtifactBudget budget, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await Artifacts.CollectAsync(folder, action.Id, action.Attempt, step, budget, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return new CollectedArtifacts([], [new ArtifactRefusal("*", "The silo was stopping; the step's artifacts were not kept.")]);
         }
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using Plexus.Actions;
+using Plexus.Artifacts;
 using Orleans.Streams;
 using Plexus.Commands;
 using Plexus.Diagnostics;
@@ -288,7 +289,8 @@ public sealed partial class WorkerPool(
     }
 
     private async Task<CommandResult> RunAsync(
-        IActionWorkerGrain grain, ActionSnapshot action, (int Number, string Command) step, WorkerInfo worker, AttemptControl control, CancellationToken stoppingToken)
+        IActionWorkerGrain grain, ActionSnapshot action, (int Number, string Command) step, ArtifactBudget budget, WorkerInfo worker, AttemptControl control,
+        CancellationToken stoppingToken)
     {
         var startedAt = time.GetUtcNow();
         ProcessSpec spec;
@@ -325,7 +327,13 @@ public sealed partial class WorkerPool(
 
         // The last output and progress reach watchers before the outcome does.
         await SendReportAsync(grain, reporter.Drain(final: true), control).ConfigureAwait(false);
-        var result = CommandResults.From(step.Command, action.Attempt, worker, startedAt, time.GetUtcNow(), outcome) with { Step = step.Number };
+        var collected = await CollectArtifactsAsync(artifacts.Folder, action, step.Number, budget, stoppingToken).ConfigureAwait(false);
+        var result = CommandResults.From(step.Command, action.Attempt, worker, startedAt, time.GetUtcNow(), outcome) with
+        {
+            Step = step.Number,
+            Artifacts = collected.Kept,
+            ArtifactsRefused = collected.Refused,
+        };
         return outcome switch
         {
             { LimitExceeded: { } exceeded } => CommandResults.LimitExceeded(result, exceeded),

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Plexus.Actions;
+using Plexus.Artifacts;
 using Plexus.Audit;
 using Plexus.Commands;
 using Plexus.Diagnostics;
@@ -47,6 +48,10 @@ public static class PlexusSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IActionIndex, NoActionIndex>();
         services.TryAddSingleton<IAuditLog, NoAuditLog>();
+        services.TryAddSingleton<IArtifactStore, NoArtifactStore>();
+        services.AddOptions<ArtifactOptions>().Bind(configuration.GetSection(ArtifactOptions.SectionName))
+            .Validate(o => o.Problem() is null, "Plexus:Artifacts: every limit (MaxFileBytes, MaxTotalBytes, MaxCount) must be at least 1.").ValidateOnStart();
+        services.AddSingleton<ArtifactCollector>();
         services.AddMetrics();
         services.TryAddSingleton<PlexusMetrics>();
         services.TryAddSingleton(new ConfiguredSecrets(configuration));

@@ -8,6 +8,7 @@ using Plexus.Actions;
 using Plexus.Aws;
 using Plexus.Aws.DynamoDb.Hosting;
 using Plexus.Aws.DynamoDb.Options;
+using Plexus.Aws.S3.Hosting;
 using Plexus.Aws.Sqs.Hosting;
 using Plexus.Aws.Sqs.Options;
 using Plexus.Aws.Sqs.Streams;
@@ -69,6 +70,12 @@ public static class AwsProfile
             .UseDynamoDbReminders(DynamoDb)
             .UseDynamoDbActionIndex(DynamoDb)
             .UseDynamoDbAuditLog(DynamoDb)
+            .UseS3ArtifactStore(s3 =>
+            {
+                aws.S3Connection().ApplyTo(s3);
+                s3.BucketName = aws.ArtifactsBucket;
+                s3.KeyPrefix = aws.ArtifactsPrefix;
+            })
             .AddSqsStreams(CommandStreams.ProviderName, streams =>
             {
                 streams.ConfigureSqs(sqs => sqs.Configure(Sqs));

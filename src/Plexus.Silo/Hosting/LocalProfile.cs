@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Orleans.Hosting;
 using Orleans.Streams;
 using Plexus.Actions;
+using Plexus.Artifacts;
 using Plexus.Execution;
 using Plexus.Hosting;
 using Plexus.Persistence.Sqlite.Hosting;
@@ -32,6 +33,7 @@ public static class LocalProfile
             .UseSqliteReminders(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
             .UseSqliteActionIndex(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
             .UseSqliteAuditLog(options => options.DatabasePath = Path.Combine(dataDir, DatabaseFile))
+            .UseFileArtifactStore(Path.Combine(dataDir, FileArtifactStore.FolderName))
             .AddLocalQueueStreams(
                 CommandStreams.ProviderName,
                 // One queue: this profile has one silo, which pulls every queue anyway.

@@ -86,6 +86,42 @@ public sealed class StepsCliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Artifacts_ListAndGet_FetchTheKeptFileAndCheckItsSha256()
+    {
+        var id = JsonOutput.Parse((await Client.RunAsync("dispatch", "--json", "sh 'echo 0.93 > \"$PLEXUS_ARTIFACTS_DIR/accuracy.txt\"; ln -s /etc/passwd \"$PLEXUS_ARTIFACTS_DIR/passwd\"'")).ShouldExit(0)).GetProperty("id").GetString()!;
+        var target = Path.Combine(Path.GetTempPath(), $"plexus-artifact-{Guid.NewGuid():N}.txt");
+
+        var table = (await Client.RunAsync("artifacts", id)).ShouldExit(0);
+        var json = JsonOutput.Parse((await Client.RunAsync("artifacts", id, "--json")).ShouldExit(0));
+        var stdout = (await Client.RunAsync("artifacts", id, "--get", "accuracy.txt")).ShouldExit(0);
+        (await Client.RunAsync("artifacts", id, "--get", "accuracy.txt", "-o", target)).ShouldExit(0);
+        var hostile = await Client.RunAsync("artifacts", id, "--get", "../x");
+        var missing = await Client.RunAsync("artifacts", id, "--get", "passwd");
+
+        try
+        {
+            var listed = Assert.Single(json.EnumerateArray());
+            Assert.Equal("accuracy.txt", listed.GetProperty("name").GetString());
+            Assert.Equal(5, listed.GetProperty("size").GetInt64());
+            Assert.Equal(1, listed.GetProperty("step").GetInt32());
+            Assert.Equal(1, listed.GetProperty("attempt").GetInt32());
+            Assert.Equal(64, listed.GetProperty("sha256").GetString()!.Length);
+            Assert.Contains("accuracy.txt", table.Stdout, StringComparison.Ordinal);
+            Assert.Contains("not kept (step 1, attempt 1): passwd:", table.Stdout, StringComparison.Ordinal);
+            Assert.Equal("0.93\n", stdout.Stdout);
+            Assert.Equal("0.93\n", await File.ReadAllTextAsync(target));
+            hostile.ShouldExit(ExitCode.InvalidInput);
+            Assert.Contains("cannot leave the artifacts folder", hostile.Stderr, StringComparison.Ordinal);
+            missing.ShouldExit(ExitCode.InvalidInput);
+            Assert.Contains("has no artifact 'passwd'", missing.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(target);
+        }
+    }
+
+    [Fact]
     public async Task Help_Dispatch_DocumentsStepsKeepGoingAndTheEnvironment()
     {
         var help = (await Client.RunAsync("dispatch", "--help")).ShouldExit(0);

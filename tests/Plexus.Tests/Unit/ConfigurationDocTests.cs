@@ -28,6 +28,7 @@ public sealed class ConfigurationDocTests
         (new PlexusAwsSettings(), PlexusAwsSettings.SectionName),
         (new AuthOptions(), AuthOptions.SectionName),
         (new TlsSettings(), TlsSettings.SectionName),
+        (new Artifacts.ArtifactOptions(), Artifacts.ArtifactOptions.SectionName),
     ];
 
     public static TheoryData<string, string> Settings()
