@@ -28,6 +28,20 @@ public sealed class RejectedInputTests(ClusterFixture fixture)
         }, iter: 200, threads: 1);
     }
 
+    [Fact]
+    public async Task SubmitAsync_RejectedQueue_RefusedNamingTheRuleAndLeavesNoAction()
+    {
+        await QueueNamePropertyTests.Rejected.SampleAsync(async queue =>
+        {
+            var grain = fixture.Cluster.Client.GetGrain<IActionGrain>(Guid.CreateVersion7());
+
+            var refused = await Assert.ThrowsAnyAsync<PlexusException>(() => grain.SubmitAsync(new ActionRequest("echo hi", "tests", Queue: queue)));
+
+            Assert.Equal(Queues.QueueNames.Problem(queue), refused.Message);
+            Assert.Null(await grain.GetAsync());
+        }, iter: 100, threads: 1);
+    }
+
     private static bool IsRefused(ActionRequest request)
     {
         try
