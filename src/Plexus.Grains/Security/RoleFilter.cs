@@ -14,6 +14,7 @@ namespace Plexus.Security;
 /// context before the call runs, so it never reaches grain code, logs or further calls.
 /// </summary>
 /// <remarks>
+/// Calls to the observers of a silo's hosted client pass: they come from the cluster's grains, not from a client.
 /// Silo code passes: calls from grains and system targets, and from the client each silo hosts for its own services
 /// (the worker pool, the retention sweep). They carry the <see cref="ClusterSecret"/> that <see cref="SiloCallStamp"/>
 /// adds on every silo; the source id a call names proves nothing, since a hand-built client can name any. Such a call
@@ -35,6 +36,21 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, ClusterSecret sec
         if (stamp == SecretCheck.Wrong)
         {
             await RefuseAsync(context, null, "the call carries a cluster secret that is not this cluster's (a silo with another Plexus:Auth:ClusterSecret, or a forgery).");
+        }
+
+        // A call to an object of this silo's hosted client (the dashboard's live feed, a worker's attempt control) is the
+        // cluster telling that code something, not a client calling the cluster; such calls are never stamped, since the
+        // secret must not reach clients. Its target is an observer reference only the grain it subscribed to holds.
+        // Another client has no business there.
+        if (GrainTypePrefix.IsClient(context.TargetId))
+        {
+            if (context.SourceId is { IsDefault: false } sender && GrainTypePrefix.IsClient(sender))
+            {
+                await RefuseAsync(context, null, "a client may not call another client's observers.");
+            }
+
+            await context.Invoke();
+            return;
         }
 
         // Code in a silo's process outside grains (its hosted client: the dashboard the silo serves) that calls for an

@@ -27,8 +27,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
     private SiloProcess Silo => _silo!;
 
-    public static string Screenshots => Directory.CreateDirectory(
-        Path.Combine(new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.FullName, "screenshots")).FullName;
+    public static string Screenshots => Directory.CreateDirectory(Repository.Path("artifacts", "screenshots")).FullName;
 
     public async Task InitializeAsync()
     {
@@ -83,6 +82,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "dashboard-running.png"), FullPage = true });
         await Expect(row.Locator(".badge")).ToHaveTextAsync("Succeeded", new() { Timeout = Timeout });
         await Expect(progress).ToHaveAttributeAsync("data-percent", "100");
+        await Expect(row).ToHaveAttributeAsync("data-progress-seen", "true");
         await Expect(page.Locator("#detail-facts .badge")).ToHaveTextAsync("Succeeded", new() { Timeout = Timeout });
         await Expect(page.Locator("#output")).ToContainTextAsync("Done: processed 4000 items.", new() { Timeout = Timeout });
         await Expect(page.Locator("#stages tbody tr")).ToHaveCountAsync(3);

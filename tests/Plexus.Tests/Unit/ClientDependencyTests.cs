@@ -45,24 +45,11 @@ public sealed class ClientDependencyTests
     private static HashSet<string> PackagesOf(string project)
     {
         // UseArtifactsOutput (Directory.Build.props) puts every project's obj folder under artifacts/obj/<project>.
-        var assets = Path.Combine(RepositoryRoot(), "artifacts", "obj", project, "project.assets.json");
+        var assets = Repository.Path("artifacts", "obj", project, "project.assets.json");
         Assert.True(File.Exists(assets), $"{assets} is missing: restore the project first (`dotnet restore src/{project}`, or build tests/Plexus.Tests, which restores it).");
         using var document = JsonDocument.Parse(File.ReadAllText(assets));
         return document.RootElement.GetProperty("libraries").EnumerateObject()
             .Select(library => library.Name.Split('/')[0])
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Plexus.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Plexus.sln above {AppContext.BaseDirectory}: the tests run from inside the repository.");
     }
 }

@@ -90,21 +90,8 @@ public sealed class ConfigurationDocTests
     };
 
     private static IEnumerable<(string Key, string Variable, string Default)> Rows() =>
-        File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "configuration.md"))
+        File.ReadAllLines(Repository.Path("docs", "configuration.md"))
             .Where(line => line.StartsWith("| `", StringComparison.Ordinal))
             .Select(line => line.Split('|').Select(cell => cell.Trim()).ToArray())
             .Select(cells => (cells[1].Trim('`').Split('`')[0], cells[2], cells[4]));
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Plexus.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Plexus.sln above {AppContext.BaseDirectory}: the tests run from inside the repository.");
-    }
 }
