@@ -128,6 +128,17 @@ public sealed class ActionClient
             : Call(identity, () => grains.GetGrain<IAuditQueryGrain>(0).ListAsync(query), cancellationToken);
     }
 
+    /// <summary>
+    /// Records in the cluster's audit log a request this front end refused before it reached the cluster (a missing or
+    /// unknown key), and returns the entry. Needs a <c>service</c> key; it is not repeated on a lost connection.
+    /// </summary>
+    public Task<AuditRecord> RecordRefusalAsync(string request, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(reason);
+        return Call(identity, () => grains.GetGrain<IAuditRecorderGrain>(0).RecordRefusalAsync(request, reason), cancellationToken, repeatable: false);
+    }
+
     /// <summary>Cancels the action <paramref name="id"/> for <paramref name="requestedBy"/>; the answer says whether that changed anything.</summary>
     public Task<CancelResult> CancelAsync(Guid id, string requestedBy, CancellationToken cancellationToken = default) =>
         Call(identity, () => Action(id).CancelAsync(requestedBy), cancellationToken);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Plexus.Client;
 using Plexus.Security;
 
 namespace Plexus.Dashboard.Auth;
@@ -97,12 +98,32 @@ public sealed partial class DashboardAuthentication(
         await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Not authenticated", detail).ConfigureAwait(false);
     }
 
-    /// <summary>Writes the refusal of <paramref name="http"/> to the log, for the audit: who, what, why; never the key.</summary>
+    /// <summary>
+    /// Writes the refusal of <paramref name="http"/> to the log and to the cluster's audit log: what, from where, why;
+    /// never the key. The answer does not wait for the cluster; a refusal the cluster does not take stays in the log.
+    /// </summary>
     public static void Refused(HttpContext http, string reason)
     {
         ArgumentNullException.ThrowIfNull(http);
         var logger = http.RequestServices.GetRequiredService<ILogger<DashboardAuthentication>>();
-        LogRefused(logger, http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress?.ToString() ?? "unknown", reason);
+        var request = $"{http.Request.Method} {http.Request.Path} from {http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}";
+        LogRefused(logger, request, reason);
+        if (http.RequestServices.GetService<ActionClient>() is { } cluster)
+        {
+            _ = AuditAsync(cluster, logger, request, reason);
+        }
+    }
+
+    private static async Task AuditAsync(ActionClient cluster, ILogger logger, string request, string reason)
+    {
+        try
+        {
+            await cluster.RecordRefusalAsync(request, reason).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogAuditLost(logger, ex, request);
+        }
     }
 
     private AuthenticateResult Success(DashboardCaller caller) =>
@@ -110,6 +131,9 @@ public sealed partial class DashboardAuthentication(
 
     private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit: refused {Method} {Path} from {Remote}: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string method, string path, string remote, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit: refused {Request}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string request, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The refusal of {Request} did not reach the cluster's audit log; it is in this log only.")]
+    private static partial void LogAuditLost(ILogger logger, Exception exception, string request);
 }

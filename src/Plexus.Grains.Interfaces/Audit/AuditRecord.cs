@@ -46,6 +46,9 @@ public sealed record AuditRecord
     /// <summary>The actor of what the cluster does on its own (retries, expiry).</summary>
     public const string SystemActor = "plexus";
 
+    /// <summary>The actor of a refusal whose caller presented no key the cluster knows.</summary>
+    public const string AnonymousActor = "anonymous";
+
     /// <summary>Gets the id of this entry, unique in the log.</summary>
     [Id(0)] public required Guid Id { get; init; }
 

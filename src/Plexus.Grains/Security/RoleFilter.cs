@@ -160,7 +160,7 @@ public sealed class RoleFilter(ApiKeys keys, AuditTrail audit, ClusterSecret sec
             _ => AuditOperation.Call,
         };
         var actionId = context.TargetId.TryGetGuidKey(out var id, out _) ? id : Guid.Empty;
-        var actor = caller?.Name is { Length: > 0 } name ? name : RequestContext.Get(CallerContext.ActorKey) as string ?? "anonymous";
+        var actor = caller?.Name is { Length: > 0 } name ? name : RequestContext.Get(CallerContext.ActorKey) as string ?? AuditRecord.AnonymousActor;
         await audit.WriteAsync(audit.Refusal(actionId, operation, "access denied: " + refusal, actor));
         throw new AccessDeniedException("Access denied: " + refusal);
     }

@@ -390,6 +390,27 @@ public sealed class DashboardApiTests(DashboardFixture dashboard)
         Assert.Contains(audit.Items, e => e.Outcome == AuditOutcome.Refused && e.Actor == "vera" && e.Operation == AuditOperation.Dispatch);
     }
 
+    [Fact]
+    public async Task List_NoKey_Is401AndAuditedInTheClusterWithoutTheKey()
+    {
+        using var anonymous = dashboard.Http("none");
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1);
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/api/actions?limit=1") { Headers = { { "X-Api-Key", "unknown-key-0123456789abcdef" } } };
+
+        await ReadProblemAsync(await anonymous.SendAsync(wrong), HttpStatusCode.Unauthorized);
+
+        // The answer does not wait for the audit log: the entry arrives just after it.
+        var entry = await Poll.UntilAsync(
+            async () => (await dashboard.Admin.ListAuditAsync(new AuditQuery { Since = since, Limit = 100 })).Items
+                .FirstOrDefault(e => e.Outcome == AuditOutcome.Refused && e.Detail.Contains("GET /api/actions from", StringComparison.Ordinal)),
+            found => found is not null,
+            Poll.DefaultTimeout,
+            "the 401 in the cluster's audit log");
+        Assert.Equal(AuditRecord.AnonymousActor, entry!.Actor);
+        Assert.Equal(AuditOperation.Call, entry.Operation);
+        Assert.DoesNotContain("unknown-key-0123456789abcdef", entry.Detail, StringComparison.Ordinal);
+    }
+
     // With the header the page sends on every state-changing request.
     internal static Task<HttpResponseMessage> PostJsonAsync(HttpClient http, string path, string body) =>
         http.SendAsync(new HttpRequestMessage(HttpMethod.Post, path)
