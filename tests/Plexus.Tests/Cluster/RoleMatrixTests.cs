@@ -12,7 +12,7 @@ namespace Plexus.Tests.Cluster;
 /// refused with <see cref="AccessDeniedException"/>, a refused call changing nothing and landing in the audit log.
 /// </summary>
 [Trait(Category.Name, Category.Cluster)]
-public sealed class RoleMatrixTests : IAsyncLifetime
+public sealed class RoleMatrixTests(RoleMatrixTests.KeyedCluster silos) : IClassFixture<RoleMatrixTests.KeyedCluster>
 {
     private static readonly Dictionary<string, (string Key, Role Role)> Keys = new()
     {
@@ -22,25 +22,32 @@ public sealed class RoleMatrixTests : IAsyncLifetime
         ["dash"] = ("service-key-0123456789abcdef", Role.Service),
     };
 
-    private readonly TempCluster _silos = new("plexus-roles-");
+    private readonly TempCluster _silos = silos.Silos;
 
-    public Task InitializeAsync()
+    /// <summary>One silo with the keys for every row of the matrix: each row dispatches and cleans up its own actions.</summary>
+    public sealed class KeyedCluster : IAsyncLifetime
     {
-        var settings = new Dictionary<string, string?>
+        /// <summary>Gets the silo.</summary>
+        public TempCluster Silos { get; } = new("plexus-roles-");
+
+        public Task InitializeAsync()
         {
-            ["Plexus:Commands:report:Executable"] = "echo",
-            ["Plexus:Commands:report:Roles:0"] = "admin",
-        };
-        foreach (var (name, (key, role)) in Keys)
-        {
-            settings[$"Plexus:Auth:Keys:{name}:Role"] = role.Name();
-            settings[$"Plexus:Auth:Keys:{name}:" + (name == "vera" ? "KeyHash" : "Key")] = name == "vera" ? Sha256(key) : key;
+            var settings = new Dictionary<string, string?>
+            {
+                ["Plexus:Commands:report:Executable"] = "echo",
+                ["Plexus:Commands:report:Roles:0"] = "admin",
+            };
+            foreach (var (name, (key, role)) in Keys)
+            {
+                settings[$"Plexus:Auth:Keys:{name}:Role"] = role.Name();
+                settings[$"Plexus:Auth:Keys:{name}:" + (name == "vera" ? "KeyHash" : "Key")] = name == "vera" ? Sha256(key) : key;
+            }
+
+            return Silos.DeployAsync(1, concurrency: 2, settings);
         }
 
-        return _silos.DeployAsync(1, concurrency: 2, settings);
+        public async Task DisposeAsync() => await Silos.DisposeAsync();
     }
-
-    public async Task DisposeAsync() => await _silos.DisposeAsync();
 
     /// <summary>Who calls: a key's name, "none" for no key, "stranger" for a key nobody has, "dash/…" for a service acting for an end user.</summary>
     public static TheoryData<string, string, bool> Matrix()
