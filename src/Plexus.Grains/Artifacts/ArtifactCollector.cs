@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Plexus.Actions;
+using Plexus.Execution;
 
 namespace Plexus.Artifacts;
 
@@ -10,7 +11,7 @@ public sealed record CollectedArtifacts(IReadOnlyList<ArtifactInfo> Kept, IReadO
 
 /// <summary>
 /// Keeps the files a step wrote under its artifacts folder once it ended (succeeded, failed or stopped): every
-/// regular file, in name order, within the attempt's <see cref="ArtifactBudget"/>. A symbolic link is kept as the file it
+/// regular file (pipes, sockets and devices are refused), in name order, within the attempt's <see cref="ArtifactBudget"/>. A symbolic link is kept as the file it
 /// points to only when that file is inside the folder: links are never followed out of it (a link to
 /// <c>/etc/passwd</c> is refused, not read). Never throws for what a command left: every file not kept is a refusal
 /// with its reason.
@@ -47,6 +48,13 @@ public sealed partial class ArtifactCollector(IArtifactStore store, IOptions<Art
                 }
 
                 source = file;
+            }
+
+            // A pipe left in the folder would block the reading of it until some writer came, which none will.
+            if (!LinuxInterop.IsRegularFile(source.FullName))
+            {
+                refused.Add(new ArtifactRefusal(name, "It is not a regular file (a pipe, socket or device); only files are kept."));
+                continue;
             }
 
             if (ArtifactNames.Problem(name) is { } problem)

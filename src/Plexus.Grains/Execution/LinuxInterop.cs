@@ -40,6 +40,28 @@ internal static partial class LinuxInterop
 
     private const int ExecuteOk = 1; // X_OK
 
+    // statx(2): one struct layout on every architecture, so the file type is read at a fixed offset.
+    private const int AtCurrentDirectory = -100; // AT_FDCWD
+    private const uint StatxType = 0x1; // STATX_TYPE
+    private const int StatxSize = 256; // sizeof(struct statx)
+    private const int StatxModeOffset = 28; // stx_mode, 16 bits
+    private const int FileTypeMask = 0xF000; // S_IFMT
+    private const int RegularFileType = 0x8000; // S_IFREG
+
+    /// <summary>
+    /// Tells whether <paramref name="path"/> (symbolic links followed) is a regular file: not a pipe, socket or device,
+    /// whose opening or reading can block or never end. False when it cannot be looked at.
+    /// </summary>
+    public static unsafe bool IsRegularFile(string path)
+    {
+        var buffer = stackalloc byte[StatxSize];
+        return Statx(AtCurrentDirectory, path, 0, StatxType, buffer) == 0
+            && (*(ushort*)(buffer + StatxModeOffset) & FileTypeMask) == RegularFileType;
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
+
     /// <summary>Sends <paramref name="signal"/> to a process, or with a negative pid to a whole process group.</summary>
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);

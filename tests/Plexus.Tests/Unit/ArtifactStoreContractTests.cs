@@ -144,6 +144,24 @@ public abstract class ArtifactStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Collect_NamedPipeBesideAFile_RefusesThePipeWithoutBlockingOnIt()
+    {
+        var id = Guid.NewGuid();
+        var folder = Folder(("report.txt", "done"));
+        var pipe = Path.Combine(folder, "pipe");
+        var mkfifo = await EndToEnd.ProcessRunner.RunAsync("mkfifo", [pipe], TimeSpan.FromSeconds(10));
+        mkfifo.ShouldExit(0);
+
+        // Opening the pipe to read it would wait for a writer for ever: the collection must end on its own.
+        var collected = await Collector().CollectAsync(folder, id, 1, 1, Collector().NewBudget()).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["report.txt"], collected.Kept.Select(a => a.Name));
+        var refused = Assert.Single(collected.Refused);
+        Assert.Equal("pipe", refused.Name);
+        Assert.Contains("not a regular file", refused.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Collect_PastTheLimits_KeepsWhatFitsAndSaysWhichAndWhy()
     {
         var id = Guid.NewGuid();
