@@ -53,23 +53,11 @@ public sealed class AwsDashboardTests : IAsyncLifetime
         var dashboard = Settings;
         dashboard["Plexus__ApiKey"] = DashboardKey;
         dashboard["Plexus__HttpPort"] = _httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _dashboard = Cli.Wrap(Path.Combine(AppContext.BaseDirectory, "plexus-dashboard"))
-            .WithEnvironmentVariables(dashboard)
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
-            {
-                Append(line);
-                if (line.StartsWith(ReadyLine, StringComparison.Ordinal))
-                {
-                    ready.TrySetResult();
-                }
-            }))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(line => Append("stderr: " + line)))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(_kill.Token);
-        if (await Task.WhenAny(ready.Task, _dashboard.Task, Task.Delay(StartTimeout)) != ready.Task)
+        var command = Cli.Wrap(Path.Combine(AppContext.BaseDirectory, "plexus-dashboard")).WithEnvironmentVariables(dashboard);
+        (_dashboard, var failure) = await ReadyProcess.StartAsync(command, ReadyLine, Append, StartTimeout, _kill.Token);
+        if (failure is not null)
         {
-            throw new InvalidOperationException($"plexus-dashboard was not ready within {StartTimeout.TotalSeconds} s. Its output:\n{Output}");
+            throw new InvalidOperationException($"plexus-dashboard {failure}. Its output:\n{Output}");
         }
     }
 

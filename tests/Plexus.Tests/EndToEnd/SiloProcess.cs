@@ -116,38 +116,19 @@ public sealed class SiloProcess : IAsyncDisposable
             "--http-port", HttpPort.ToString(CultureInfo.InvariantCulture),
             "--concurrency", "2",
         ];
-        string[] command = [.. _launcher, _executable, .. arguments];
-        Append($"=== {ProcessResult.Describe(command[0], command[1..])}");
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        string[] commandLine = [.. _launcher, _executable, .. arguments];
+        Append($"=== {ProcessResult.Describe(commandLine[0], commandLine[1..])}");
         var kill = new CancellationTokenSource();
-        var process = Cli.Wrap(command[0])
-            .WithArguments(command[1..])
-            .WithWorkingDirectory(_root)
-            .WithEnvironmentVariables(_environment)
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
-            {
-                Append(line);
-                if (line.StartsWith(ReadyLine, StringComparison.Ordinal))
-                {
-                    ready.TrySetResult();
-                }
-            }))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(line => Append("stderr: " + line)))
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteAsync(kill.Token);
+        var command = Cli.Wrap(commandLine[0]).WithArguments(commandLine[1..]).WithWorkingDirectory(_root).WithEnvironmentVariables(_environment);
+        var (process, failure) = await ReadyProcess.StartAsync(command, ReadyLine, Append, StartTimeout, kill.Token);
         _running = new Running(process, kill);
-
-        var first = await Task.WhenAny(ready.Task, process.Task, Task.Delay(StartTimeout));
-        if (first == ready.Task)
+        if (failure is null)
         {
             return;
         }
 
-        var why = first == process.Task
-            ? $"exited with code {process.Task.Result.ExitCode} before it was ready"
-            : $"did not print '{ReadyLine}' within {StartTimeout.TotalSeconds} s";
         await KillAsync();
-        throw new InvalidOperationException($"plexus-silo {why}. Its output:\n{Output}");
+        throw new InvalidOperationException($"plexus-silo {failure}. Its output:\n{Output}");
     }
 
     /// <summary>
