@@ -11,9 +11,9 @@ public sealed record CollectedArtifacts(IReadOnlyList<ArtifactInfo> Kept, IReadO
 
 /// <summary>
 /// Keeps the files a step wrote under its artifacts folder once it ended (succeeded, failed or stopped): every
-/// regular file (pipes, sockets and devices are refused), in name order, within the attempt's <see cref="ArtifactBudget"/>. A symbolic link is kept as the file it
-/// points to only when that file is inside the folder: links are never followed out of it (a link to
-/// <c>/etc/passwd</c> is refused, not read). Never throws for what a command left: every file not kept is a refusal
+/// regular file (pipes, sockets and devices are refused), in name order, within the attempt's
+/// <see cref="ArtifactBudget"/>. A symbolic link is kept as the file it points to only when that file is inside the
+/// folder: links are never followed out of it (a link to <c>/etc/passwd</c> is refused, not read). Never throws for what a command left: every file not kept is a refusal
 /// with its reason.
 /// </summary>
 public sealed partial class ArtifactCollector(IArtifactStore store, IOptions<ArtifactOptions> options, ILogger<ArtifactCollector> logger)
