@@ -11,20 +11,17 @@ namespace Plexus.Tests.Aws.Sqs;
 /// Two in-process silos and a client sharing one SQS stream provider on the emulator, with a short visibility
 /// timeout so that holding a message past it is quick to test.
 /// </summary>
-public sealed class SqsClusterFixture : IStreamClusterFixture, IAsyncLifetime
+public sealed class SqsClusterFixture : StreamClusterFixture
 {
     public static readonly TimeSpan DefaultVisibilityTimeout = TimeSpan.FromSeconds(2);
 
-    private InProcessTestCluster? _cluster;
     private IAmazonSQS? _sqs;
 
     public string QueuePrefix { get; } = SqsEmulator.UniquePrefix("cluster");
 
-    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+    public override int Partitions => 4;
 
-    public int Partitions => 4;
-
-    public TimeSpan VisibilityTimeout => DefaultVisibilityTimeout;
+    public override TimeSpan VisibilityTimeout => DefaultVisibilityTimeout;
 
     private void Configure(SqsStreamOptions options)
     {
@@ -35,7 +32,7 @@ public sealed class SqsClusterFixture : IStreamClusterFixture, IAsyncLifetime
     }
 
     /// <summary>Waits until every partition queue holds no visible and no in-flight message: all delivered and deleted.</summary>
-    public async Task WaitUntilDrainedAsync(TimeSpan timeout)
+    public override async Task WaitUntilDrainedAsync(TimeSpan timeout)
     {
         var sqs = _sqs ?? throw new InvalidOperationException("The cluster is not deployed.");
         for (var partition = 0; partition < Partitions; partition++)
@@ -46,29 +43,26 @@ public sealed class SqsClusterFixture : IStreamClusterFixture, IAsyncLifetime
         }
     }
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         _sqs = SqsEmulator.CreateClient();
-        var builder = new InProcessTestClusterBuilder(2);
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _sqs?.Dispose();
+    }
+
+    protected override void AddStreams(InProcessTestClusterBuilder builder)
+    {
         builder.ConfigureSilo((_, silo) => silo.AddSqsStreams(StreamDeliveryContractTests.Provider, streams =>
         {
             streams.ConfigureSqs(options => options.Configure(Configure));
             streams.ConfigureStreamPubSub(Orleans.Streams.StreamPubSubType.ImplicitOnly);
         }));
         builder.ConfigureClient(client => client.AddSqsStreams(StreamDeliveryContractTests.Provider, Configure));
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-        await StreamAgents.WaitUntilBalancedAsync(_cluster, Partitions);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-
-        _sqs?.Dispose();
     }
 }
 
