@@ -53,7 +53,7 @@ public sealed class AwsDashboardTests : IAsyncLifetime
         var dashboard = Settings;
         dashboard["Plexus__ApiKey"] = DashboardKey;
         dashboard["Plexus__HttpPort"] = _httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var command = Cli.Wrap(Path.Combine(AppContext.BaseDirectory, "plexus-dashboard")).WithEnvironmentVariables(dashboard);
+        var command = Cli.Wrap(Binaries.Dashboard).WithEnvironmentVariables(dashboard);
         (_dashboard, var failure) = await ReadyProcess.StartAsync(command, ReadyLine, Append, StartTimeout, _kill.Token);
         if (failure is not null)
         {

@@ -10,6 +10,9 @@ public static class Binaries
     /// <summary>Gets the path of <c>plexus-silo</c>.</summary>
     public static string Silo => Find("plexus-silo");
 
+    /// <summary>Gets the path of <c>plexus-dashboard</c>, the standalone dashboard.</summary>
+    public static string Dashboard => Find("plexus-dashboard");
+
     /// <summary>Gets the path of <c>plexus-client</c>.</summary>
     public static string Client => Find("plexus-client", OwnOutput("Plexus.Cli"));
 
