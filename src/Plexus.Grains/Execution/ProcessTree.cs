@@ -88,6 +88,9 @@ internal sealed record ProcStat(int Pid, char State, int ParentPid, int Group, i
 /// </summary>
 internal sealed class ProcessTree
 {
+    // Kernels built without CONFIG_PROC_CHILDREN keep no lists of a process' children.
+    private static readonly bool ChildListsKept = File.Exists($"/proc/{Environment.ProcessId}/task/{Environment.ProcessId}/children");
+
     private readonly Lock _gate = new();
     private readonly int _root;
     private readonly long? _rootStartTime;
@@ -140,6 +143,72 @@ internal sealed class ProcessTree
         }
     }
 
+    /// <summary>
+    /// Returns the members that can be found without reading all of /proc: the root, every member seen before, and
+    /// their descendants, from the kernel's lists of each thread's children (<c>/proc/&lt;pid&gt;/task/&lt;tid&gt;/children</c>).
+    /// A few files per member instead of one for every process on the machine. What it cannot see is a process of
+    /// the run's session or group whose parent is outside the tree and that no full scan (<see cref="Members"/>) has
+    /// seen yet. Where the kernel keeps no child lists, it is a full scan.
+    /// </summary>
+    public List<ProcStat> DescendantMembers()
+    {
+        if (!ChildListsKept)
+        {
+            return Members();
+        }
+
+        lock (_gate)
+        {
+            var members = new Dictionary<int, ProcStat>();
+            var pending = new Queue<ProcStat>();
+            void Add(ProcStat? process)
+            {
+                if (process is not null && members.TryAdd(process.Pid, process))
+                {
+                    pending.Enqueue(process);
+                }
+            }
+
+            Add(ProcStat.TryRead(_root) is { } root && root.StartTime == _rootStartTime ? root : null);
+            foreach (var (pid, startTime) in _seen)
+            {
+                Add(members.ContainsKey(pid) ? null : ProcStat.TryRead(pid) is { } seen && seen.StartTime == startTime ? seen : null);
+            }
+
+            while (pending.TryDequeue(out var parent))
+            {
+                foreach (var child in ChildrenOf(parent.Pid))
+                {
+                    Add(members.ContainsKey(child) ? null : ProcStat.TryRead(child));
+                }
+            }
+
+            return Remember(members);
+        }
+    }
+
+    // A process' children are listed under the thread that forked each of them.
+    private static IEnumerable<int> ChildrenOf(int pid)
+    {
+        var children = new List<int>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                foreach (var child in File.ReadAllText($"{task}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    children.Add(int.Parse(child, NumberStyles.None, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // It or one of its threads ended during the walk: its children are found through their new parent or the next scan.
+        }
+
+        return children;
+    }
+
     private List<ProcStat> ScanMembers()
     {
         var all = ProcStat.ReadAll();
@@ -173,6 +242,12 @@ internal sealed class ProcessTree
             }
         }
 
+        return Remember(members);
+    }
+
+    // The silo itself never counts; every member found is known from now on.
+    private List<ProcStat> Remember(Dictionary<int, ProcStat> members)
+    {
         members.Remove(Environment.ProcessId);
         foreach (var member in members.Values)
         {
