@@ -104,6 +104,9 @@ internal sealed class ProcessTree
     // that left the session and then lost its parent is still known here.
     private readonly HashSet<(int Pid, long StartTime)> _seen = [];
 
+    // Whether a member was ever seen outside the root's process group: only then must the end of a run look beyond the group.
+    private bool _seenOutsideGroup;
+
     /// <summary>Starts tracking the tree whose root is <paramref name="rootPid"/>, a process just started.</summary>
     public ProcessTree(int rootPid)
     {
@@ -123,6 +126,9 @@ internal sealed class ProcessTree
         _sessionWithoutRoot = false;
         _seen.Add((rootPid, rootStartTime));
         _seen.UnionWith(knownMembers);
+
+        // The record does not say which group each member was in.
+        _seenOutsideGroup = true;
     }
 
     /// <summary>Gets the root's pid.</summary>
@@ -252,6 +258,7 @@ internal sealed class ProcessTree
         foreach (var member in members.Values)
         {
             _seen.Add((member.Pid, member.StartTime));
+            _seenOutsideGroup |= member.Group != _root;
         }
 
         return [.. members.Values];
@@ -293,14 +300,16 @@ internal sealed class ProcessTree
     }
 
     /// <summary>
-    /// Tells, without scanning /proc, that nothing of the run is left: its process group is empty and no earlier
-    /// scan found a member outside it. Most commands leave nothing behind, and a scan of /proc after each of them
-    /// was a tenth of the silo's CPU time. What this cannot see is a process that moved to another group of the
-    /// session (a job-control shell's jobs) and outlived every group member: only a scan made while the group still
-    /// had members (any stop, or a leftover in the group) finds it.
+    /// Tells, without scanning /proc, that nothing of the run is left: its process group is empty, no member was ever
+    /// seen outside it, and none of the members seen still runs (a few files, not one for every process on the
+    /// machine). Most commands leave nothing behind, and a scan of /proc after each of them was a tenth of the silo's
+    /// CPU time. What this cannot see is a process never seen by a sample that moved to another group of the session
+    /// (a job-control shell's jobs) and outlived every group member: only a scan made while the group still had
+    /// members (any stop, or a leftover in the group) finds it.
     /// </summary>
     private bool IsGone() =>
-        _seen.Count == 0
+        !_seenOutsideGroup
         && LinuxInterop.Kill(-_root, 0) != 0
-        && Marshal.GetLastPInvokeError() == LinuxInterop.NoSuchProcess;
+        && Marshal.GetLastPInvokeError() == LinuxInterop.NoSuchProcess
+        && !_seen.Any(m => ProcStat.TryRead(m.Pid) is { IsRunning: true } process && process.StartTime == m.StartTime);
 }
