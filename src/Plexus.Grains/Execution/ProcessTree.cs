@@ -34,6 +34,12 @@ internal sealed record ProcStat(int Pid, char State, int ParentPid, int Group, i
         }
     }
 
+    /// <summary>
+    /// Reads the process that started at <paramref name="startTime"/> under <paramref name="pid"/>, or returns null when it
+    /// is gone: the pid may name another process now, and an unknown start time matches none.
+    /// </summary>
+    public static ProcStat? TryRead(int pid, long? startTime) => TryRead(pid) is { } stat && stat.StartTime == startTime ? stat : null;
+
     /// <summary>Reads every process visible in /proc.</summary>
     public static List<ProcStat> ReadAll()
     {
@@ -175,17 +181,17 @@ internal sealed class ProcessTree
                 }
             }
 
-            Add(ProcStat.TryRead(_root) is { } root && root.StartTime == _rootStartTime ? root : null);
-            foreach (var (pid, startTime) in _seen)
+            Add(ProcStat.TryRead(_root, _rootStartTime));
+            foreach (var (pid, startTime) in _seen.Where(m => !members.ContainsKey(m.Pid)))
             {
-                Add(members.ContainsKey(pid) ? null : ProcStat.TryRead(pid) is { } seen && seen.StartTime == startTime ? seen : null);
+                Add(ProcStat.TryRead(pid, startTime));
             }
 
             while (pending.TryDequeue(out var parent))
             {
-                foreach (var child in ChildrenOf(parent.Pid))
+                foreach (var child in ChildrenOf(parent.Pid).Where(c => !members.ContainsKey(c)))
                 {
-                    Add(members.ContainsKey(child) ? null : ProcStat.TryRead(child));
+                    Add(ProcStat.TryRead(child));
                 }
             }
 
@@ -311,5 +317,5 @@ internal sealed class ProcessTree
         !_seenOutsideGroup
         && LinuxInterop.Kill(-_root, 0) != 0
         && Marshal.GetLastPInvokeError() == LinuxInterop.NoSuchProcess
-        && !_seen.Any(m => ProcStat.TryRead(m.Pid) is { IsRunning: true } process && process.StartTime == m.StartTime);
+        && !_seen.Any(m => ProcStat.TryRead(m.Pid, m.StartTime) is { IsRunning: true });
 }

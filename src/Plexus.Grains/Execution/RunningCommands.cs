@@ -147,7 +147,7 @@ public sealed partial class RunningCommands : IDisposable
     }
 
     // A silo that exited but whose parent has not reaped it yet (a zombie) no longer runs anything.
-    private static bool IsAlive(int pid, long startTime) => ProcStat.TryRead(pid) is { IsRunning: true } process && process.StartTime == startTime;
+    private static bool IsAlive(int pid, long startTime) => ProcStat.TryRead(pid, startTime) is { IsRunning: true };
 
     private static string Name(int pid, long startTime) => string.Create(CultureInfo.InvariantCulture, $"{pid}-{startTime}");
 
